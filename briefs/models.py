@@ -1,0 +1,251 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .richtext import RichTextField
+
+TITLE_MAX_LENGTH = 255
+
+
+class BriefType(models.Model):
+    """A kind of brief editors can add to: "Flash Brief", "Analysis", "Policy Memo"..."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, help_text="The type's address: /types/<slug>/.")
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [models.CheckConstraint(condition=~Q(name=""), name="brieftype_name_not_empty")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("briefs:type", kwargs={"slug": self.slug})
+
+
+class BriefQuerySet(models.QuerySet):
+    def live(self):
+        """What the public may see: published, publication time reached, not expired.
+
+        Every public page, feed, sitemap and search starts here. Scheduling needs no cron job:
+        a brief published for a future second simply starts matching at that second.
+        """
+        now = timezone.now()
+        return self.filter(status=Brief.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
+
+    def with_cards(self):
+        """Everything a brief card shows (type, authors, issues) in a fixed number of queries."""
+        return self.select_related("type").prefetch_related("authors", "issues")
+
+
+class BriefIssue(TaggedItemBase):
+    """The through model linking briefs to the issue taxonomy (django-taggit)."""
+
+    content_object = models.ForeignKey("Brief", on_delete=models.CASCADE, related_name="issue_links")
+    tag = models.ForeignKey("issues.Issue", on_delete=models.PROTECT, related_name="brief_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_brief_issue")]
+
+
+class BriefStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Brief(models.Model):
+    Status = BriefStatus
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(
+        max_length=TITLE_MAX_LENGTH,
+        unique=True,
+        help_text="The last part of the brief's address: /briefs/<yyyy>/<mm>/<dd>/<slug>/.",
+    )
+    type = models.ForeignKey(BriefType, on_delete=models.PROTECT, related_name="briefs")
+    summary = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="Plain text, one or two sentences: used on cards, in feeds and in search results.",
+    )
+    developments = RichTextField("latest developments", blank=True)
+    body = RichTextField(
+        blank=True,
+        help_text="The sections after Expert Analysis, each with its own heading.",
+    )
+    issues = TaggableManager(
+        through=BriefIssue, blank=True, help_text="Pick from the issue taxonomy; editors add new issues."
+    )
+    authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When the brief goes live. A time in the future schedules it; "
+        "it appears on the site and in feeds at that second.",
+    )
+    expires_at = models.DateTimeField(
+        "expiry time",
+        null=True,
+        blank=True,
+        help_text="Optional. At this time the brief leaves the site, feeds and search. Must be after publication.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BriefQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="brief_status_published"),
+            models.Index(fields=["type", "status", "published_at"], name="brief_type_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BriefStatus.values), name="brief_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="brief_published_has_time",
+                violation_error_message="A published brief needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+                name="brief_expires_after_publication",
+                violation_error_message="The expiry time must be after the publication time.",
+            ),
+            # SQLite does not enforce varchar lengths; this makes an over-long title fail there too.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("title"), TITLE_MAX_LENGTH), name="brief_title_max_length"
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="brief_title_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="brief_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        date = self.public_date
+        return reverse(
+            "briefs:detail",
+            kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
+        )
+
+    @property
+    def public_date(self):
+        """The date in the brief's URL: its publication date in the site's time zone."""
+        return timezone.localdate(self.published_at or self.created_at or timezone.now())
+
+    def is_live(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+
+class ExpertQuote(models.Model):
+    """One quote in a brief's "Expert Analysis", attributed "Name, Title"."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="quotes")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField(help_text="The quote without quotation marks; a blank line starts a new paragraph.")
+    expert_title = models.CharField(
+        "title shown",
+        max_length=255,
+        blank=True,
+        help_text="The expert's title as printed with this quote. Filled in from the expert's profile "
+        "when the brief is published, so old briefs keep the title the expert had then.",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty")]
+
+    def __str__(self):
+        return f"{self.expert}: {self.text[:60]}"
+
+    @property
+    def attribution_title(self):
+        return self.expert_title or self.expert.title
+
+
+class RelatedLink(models.Model):
+    """One item of "Related Reading": exactly one of an internal brief, an external URL with
+    title and byline, or a citation (title and byline, no URL: old exports carry none)."""
+
+    class Kind(models.TextChoices):
+        BRIEF = "brief", "Brief on this site"
+        EXTERNAL = "external", "External link"
+        CITATION = "citation", "Citation (no link)"
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="related_links")
+    target_brief = models.ForeignKey(
+        Brief,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="linked_from",
+        help_text="A brief on this site (leave URL and title empty).",
+    )
+    url = models.URLField("URL", max_length=500, blank=True, help_text="An external page (with a title).")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True, help_text="For external links and citations.")
+    byline = models.CharField(
+        max_length=255, blank=True, help_text="For external links and citations: “by A and B” or a source name."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target_brief__isnull=False, url="", title="", byline="")
+                    | (Q(target_brief__isnull=True) & ~Q(title=""))
+                ),
+                name="related_link_exactly_one_target",
+                violation_error_message="Pick a brief, or give a title (with a URL for an external link).",
+            ),
+            models.CheckConstraint(condition=~Q(target_brief=F("brief")), name="related_link_not_self"),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.target_brief)
+
+    def clean(self):
+        super().clean()
+        has_text = bool(self.url or self.title or self.byline)
+        if self.target_brief_id and has_text:
+            raise ValidationError(
+                "Either pick a brief on this site, or give a title (and URL) for outside reading, not both."
+            )
+        if not self.target_brief_id and not has_text:
+            raise ValidationError("Pick a brief on this site, or give a title (and a URL for an external link).")
+        if not self.target_brief_id and not self.title:
+            raise ValidationError({"title": "External links and citations need a title."})
+        if self.target_brief_id and self.brief_id and self.target_brief_id == self.brief_id:
+            raise ValidationError({"target_brief": "A brief cannot list itself as related reading."})
+
+    @property
+    def kind(self):
+        if self.target_brief_id:
+            return self.Kind.BRIEF
+        return self.Kind.EXTERNAL if self.url else self.Kind.CITATION

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from .models import Expert
+
+
+@admin.register(Expert)
+class ExpertAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "name", "title", "program", "is_active"]
+    list_display_links = ["thumbnail", "name"]
+    list_filter = ["is_active", "program", "issues"]
+    search_fields = ["name", "title", "program"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["issues"]
+    fields = ["name", "slug", "title", "program", "photo", "bio", "issues", "is_active"]
+
+    @admin.display(description="Photo")
+    def thumbnail(self, expert):
+        if not expert.photo:
+            return "—"
+        return format_html('<img src="{}" alt="" width="40" height="40" class="expert-thumb">', expert.photo.url)

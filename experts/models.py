@@ -1,0 +1,49 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from briefs.richtext import RichTextField
+
+
+class ExpertQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Expert(models.Model):
+    """One of the institute's own experts: quoted in briefs, author of briefs, has a profile."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The profile's address: /experts/<slug>/.")
+    title = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Current title, e.g. “Senior Director of the Center on Military and Political Power”. "
+        "Briefs keep the title the expert had when they were published.",
+    )
+    program = models.CharField(max_length=200, blank=True, help_text="Program or center; groups the experts page.")
+    bio = RichTextField(blank=True)
+    photo = models.ImageField(upload_to="experts/", blank=True)
+    issues = models.ManyToManyField(
+        "issues.Issue", blank=True, related_name="experts", verbose_name="issues of expertise"
+    )
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive experts keep their old briefs but leave the experts page."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="expert_name_not_empty"),
+            models.CheckConstraint(condition=~Q(slug=""), name="expert_slug_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("experts:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,83 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from taggit.models import TagBase
+
+from briefs.richtext import RichTextField
+
+
+class IssueQuerySet(models.QuerySet):
+    def descendant_ids(self, issue):
+        """Ids of ``issue`` and every issue below it, from one query over the (small) taxonomy."""
+        children = {}
+        for pk, parent_id in self.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        ids, stack = [], [issue.pk]
+        while stack:
+            pk = stack.pop()
+            ids.append(pk)
+            stack.extend(children.get(pk, ()))
+        return ids
+
+
+class Issue(TagBase):
+    """A governed issue ("Iran", "Iran Global Threat Network" under it): editors create them,
+    contributors pick them. The tag model behind ``Brief.issues`` (django-taggit)."""
+
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level issue. An issue cannot sit under itself or its own sub-issues.",
+    )
+    description = RichTextField(blank=True)
+    sort_order = models.PositiveIntegerField(
+        default=0, help_text="Lower numbers come first among issues with the same parent."
+    )
+    featured = models.BooleanField(default=False, help_text="Show this issue on the home page.")
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "issue"
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="issue_not_own_parent"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("issues:detail", kwargs={"slug": self.slug})
+
+    def ancestors(self):
+        """Parents from the top down (a short walk: the taxonomy is two or three levels deep)."""
+        chain, seen, node = [], {self.pk}, self.parent
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain[::-1]
+
+    def clean(self):
+        super().clean()
+        self.validate_parent()
+
+    def save(self, *args, **kwargs):
+        # Forms call clean(); this also guards the shell, imports and data migrations.
+        self.validate_parent()
+        super().save(*args, **kwargs)
+
+    def validate_parent(self):
+        """Refuse a parent that is this issue or one of its descendants (a cycle)."""
+        node, seen = self.parent, set()
+        while node is not None:
+            if self.pk is not None and node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": f"“{self.parent}” is {self.name} itself or one of its sub-issues; pick another parent."}
+                )
+            if node.pk in seen:  # a cycle already in the data; stop rather than loop
+                break
+            seen.add(node.pk)
+            node = node.parent
