@@ -50,8 +50,8 @@ format: install
 	$(VENV)/bin/djhtml templates
 
 check: install
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # Tools the browser and HTML-validation tests need (CI installs them; `make test` skips without them).
 tools: node_modules/.installed
