@@ -275,7 +275,7 @@ def _parse_quote(blocks, start, *, source):
         source,
         blocks[start].line,
         "quote without attribution: expected the closing quote mark followed by “Name, Title” "
-        f"(quote begins “{_excerpt(blocks[start].text)}”)",
+        f"(the quote beginning “{_excerpt(blocks[start].text.lstrip(QUOTE_OPEN))}”)",
     )
 
 
