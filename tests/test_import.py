@@ -386,3 +386,16 @@ def test_existing_type_is_reused(taxonomy):
     existing = BriefTypeFactory(name="Analysis")
     run(RED_SEA)
     assert BriefType.objects.get() == existing
+
+
+def test_publish_leaves_a_withdrawn_brief_withdrawn(taxonomy):
+    run(RED_SEA, "--publish")
+    Brief.objects.update(status=Brief.Status.WITHDRAWN)
+    assert "unchanged" in run(RED_SEA, "--publish")
+    assert Brief.objects.get().status == Brief.Status.WITHDRAWN
+
+
+def test_an_unused_issue_option_is_reported_and_not_created(taxonomy):
+    output = run(RED_SEA, "--issue", "Arms Contrl")
+    assert "--issue “Arms Contrl” matched no “Issues:” line; not created" in output
+    assert not Issue.objects.filter(name="Arms Contrl").exists()

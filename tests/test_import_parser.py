@@ -163,3 +163,34 @@ def test_summary_is_the_first_sentences_within_the_limit():
     assert summarize(paragraph) == "U.S. forces shot down two drones on April 22. It was the second attack in a day."
     assert len(summarize("word " * 400)) <= 600
     assert split_sentences("Gen. Smith spoke. U.S. Forces left.") == ["Gen. Smith spoke.", "U.S. Forces left."]
+
+
+def brief_from(body):
+    return parse_export(f"April 24, 2024 | Flash Brief\n\nA Title\n\n{body}", source="x.txt")
+
+
+def test_lost_opening_quote_with_attribution_is_a_quote():
+    brief = brief_from("Expert Analysis\n\nDeterrence is a habit.” Jane Roe, Senior Fellow\n")
+    assert [(q.text, q.expert_name, q.expert_title) for q in brief.quotes] == [
+        ("Deterrence is a habit.", "Jane Roe", "Senior Fellow")
+    ]
+
+
+def test_an_introduction_under_expert_analysis_is_refused_not_merged_into_a_quote():
+    with pytest.raises(ExportError, match=r"^x\.txt:7: quote without attribution: paragraphs under"):
+        brief_from("Expert Analysis\n\nOur experts weighed in this morning.\n\n“Words.” Jane Roe, Senior Fellow\n")
+
+
+def test_a_repeated_title_line_and_a_short_line_before_a_section_are_not_headings():
+    brief = parse_export(
+        "April 24, 2024 | Flash Brief\n\nA Title\n\nA Title\n\nLatest Developments\n\nShort dateline\n\n"
+        "Expert Analysis\n\n“Words.” Jane Roe, Senior Fellow\n",
+        source="x.txt",
+    )
+    assert brief.sections == []
+    assert [p.text for p in brief.developments] == ["Short dateline"]
+
+
+def test_over_long_related_title_is_refused_not_truncated():
+    with pytest.raises(ExportError, match=r"^x\.txt:7: related-reading title too long \(300 characters"):
+        brief_from(f"Latest Developments\n\n{'x' * 300},” by Someone\n")

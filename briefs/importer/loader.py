@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from experts.models import Expert
 from issues.models import Issue
 
-from ..models import TITLE_MAX_LENGTH, Brief, BriefType, ExpertQuote, RelatedLink
+from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..richtext import sanitize_html
 from .parser import ExportError, split_issues
 from .text import summarize
@@ -140,7 +140,9 @@ def _wanted_fields(parsed, brief, *, publish):
         "developments": sanitize_html(paragraphs_html(parsed.developments)),
         "body": sanitize_html(sections_html(parsed.sections)),
     }
-    if publish:
+    # --publish publishes new briefs and imported drafts; a brief in review or withdrawn keeps
+    # its state (re-importing must not undo an editor's decision).
+    if publish and (brief is None or brief.status == Brief.Status.DRAFT):
         fields["status"] = Brief.Status.PUBLISHED
     if brief is None:
         fields.setdefault("status", Brief.Status.DRAFT)
@@ -246,7 +248,7 @@ def _save_links(brief, links, briefs):
         if target is not None:
             rows.append(RelatedLink(brief=brief, target_brief_id=target, order=order))
         else:
-            rows.append(RelatedLink(brief=brief, title=title[:TITLE_MAX_LENGTH], byline=byline[:255], order=order))
+            rows.append(RelatedLink(brief=brief, title=title, byline=byline, order=order))
     RelatedLink.objects.bulk_create(rows)
 
 

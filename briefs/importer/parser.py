@@ -36,6 +36,8 @@ RELATED_RE = re.compile(r'^[“"]?(?P<title>[^“”"]+?),[”"]\s+(?P<byline>[^
 # What follows a quote's closing mark: ``Name, Title``. Names are a few capitalised words.
 ATTRIBUTION_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.’'\- ]{0,78}?)\s*,\s+(?P<title>[^“”\"]+?)\s*$")
 HEADING_MAX_CHARS = 100
+# Column sizes of BriefType.name, RelatedLink.title and ExpertQuote.expert_title.
+TYPE_MAX_CHARS, LINK_TITLE_MAX_CHARS, EXPERT_TITLE_MAX_CHARS = 100, 255, 255
 HEADING_MAX_WORDS = 14
 
 
@@ -154,6 +156,9 @@ def _parse_head(blocks, *, source):
         if len(rest) < 2 or rest[1].text != title.text:
             raise ExportError(source, rest[0].line, "the repeated header block has a different title")
         rest = rest[2:]
+    elif rest and rest[0].text == title.text:
+        rest = rest[1:]
+    _check_length(match["type"].strip(), TYPE_MAX_CHARS, "type name", source=source, line=header.line)
     brief = ParsedBrief(
         source=str(source),
         header_line=header.line,
@@ -200,7 +205,9 @@ def _take_related(brief, blocks):
         start -= 1
     for block in blocks[start:]:
         match = RELATED_RE.match(block.text)
-        brief.links.append(Link(block.line, match["title"].strip(), match["byline"].strip()))
+        title = match["title"].strip().lstrip('“"')
+        _check_length(title, LINK_TITLE_MAX_CHARS, "related-reading title", source=brief.source, line=block.line)
+        brief.links.append(Link(block.line, title, match["byline"].strip()))
     if start > 0 and RELATED_HEADING_RE.match(blocks[start - 1].text):
         start -= 1
     return blocks[:start]
@@ -211,7 +218,7 @@ def looks_like_heading(text):
     return (
         len(text) <= HEADING_MAX_CHARS
         and len(text.split()) <= HEADING_MAX_WORDS
-        and not text.startswith(QUOTE_OPEN)
+        and not _opens_quote(text)
         and text[-1] not in ".!?:;,…" + QUOTE_CLOSE
     )
 
@@ -221,7 +228,7 @@ def _is_heading(blocks, index):
     if not looks_like_heading(blocks[index].text) or _is_structural(blocks[index].text):
         return False
     following = blocks[index + 1] if index + 1 < len(blocks) else None
-    return following is not None and (_is_structural(following.text) or not looks_like_heading(following.text))
+    return following is not None and not _is_structural(following.text) and not looks_like_heading(following.text)
 
 
 def _parse_sections(brief, blocks, *, source):
@@ -233,12 +240,18 @@ def _parse_sections(brief, blocks, *, source):
             section = "developments"
         elif EXPERT_RE.match(block.text):
             section = "quotes"
-        elif section == "quotes" and (
-            block.text.startswith(QUOTE_OPEN) or _has_attribution(block.text) or not _is_heading(blocks, index)
-        ):
+        elif section == "quotes" and (_opens_quote(block.text) or _has_attribution(block.text)):
             quote, index = _parse_quote(blocks, index, source=source)
-            brief.quotes.append(quote)
+            brief.quotes.append(_limited(quote, source=source))
             continue
+        elif section == "quotes" and not _is_heading(blocks, index):
+            # Swallowing an introduction into the next quote would misquote someone: stop instead.
+            raise ExportError(
+                source,
+                block.line,
+                "quote without attribution: paragraphs under “Expert Analysis” must be quotes "
+                f"ending in “Name, Title” (found “{_excerpt(block.text)}”)",
+            )
         elif _is_heading(blocks, index):
             section = "body"
             brief.sections.append(Section(block.line, block.text))
@@ -267,7 +280,7 @@ def _parse_quote(blocks, start, *, source):
             return _quote(blocks[start].line, paragraphs, *attribution), index + 1
         paragraphs.append(text)
         following = blocks[index + 1].text if index + 1 < len(blocks) else ""
-        if closing == len(text) - 1 and not following.startswith(QUOTE_OPEN):
+        if closing == len(text) - 1 and not _opens_quote(following):
             attribution = _attribution(following)
             if attribution:
                 return _quote(blocks[start].line, paragraphs, *attribution), index + 2
@@ -277,6 +290,17 @@ def _parse_quote(blocks, start, *, source):
         "quote without attribution: expected the closing quote mark followed by “Name, Title” "
         f"(the quote beginning “{_excerpt(blocks[start].text.lstrip(QUOTE_OPEN))}”)",
     )
+
+
+def _limited(quote, *, source):
+    _check_length(quote.expert_title, EXPERT_TITLE_MAX_CHARS, "expert title", source=source, line=quote.line)
+    return quote
+
+
+def _check_length(text, limit, what, *, source, line):
+    """Refuse rather than truncate: a cut-off title would be wrong on the public page."""
+    if len(text) > limit:
+        raise ExportError(source, line, f"{what} too long ({len(text)} characters, at most {limit})")
 
 
 def _has_attribution(text):
@@ -355,3 +379,7 @@ def _unmatched_part(rest, folded):
         if any(tail.startswith(key) and (len(tail) == len(key) or tail[len(key)] == " ") for key, _ in folded):
             return rest[: match.start()]
     return rest
+
+
+def _opens_quote(text):
+    return text[:1] in QUOTE_OPEN

@@ -16,6 +16,13 @@ class Outcome:
     source: str
     action: str
     brief: object  # None for a brief a dry run would create
+    issue_names: list
+
+
+def unused_issues(extra_issues, outcomes):
+    """``--issue`` names no file used: they are not created (a typo must not grow the taxonomy)."""
+    used = {name.casefold() for outcome in outcomes for name in outcome.issue_names}
+    return [name for name in extra_issues if " ".join(name.split()).casefold() not in used]
 
 
 def collect_paths(paths):
@@ -57,12 +64,15 @@ def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, prog
     except ExportError as exc:
         raise ImportFailed(str(exc)) from None
     if dry_run:
-        return [Outcome(plan.parsed.source, plan.action, plan.brief) for plan in plans]
+        return [Outcome(plan.parsed.source, plan.action, plan.brief, plan.issue_names) for plan in plans]
     try:
         briefs = apply_plans(plans=plans, on_progress=progress)
     except ExportError as exc:
         raise ImportFailed(str(exc)) from None
-    return [Outcome(plan.parsed.source, plan.action, brief) for plan, brief in zip(plans, briefs, strict=True)]
+    return [
+        Outcome(plan.parsed.source, plan.action, brief, plan.issue_names)
+        for plan, brief in zip(plans, briefs, strict=True)
+    ]
 
 
 def totals(outcomes):

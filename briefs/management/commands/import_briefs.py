@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from briefs.importer.loader import admin_url
-from briefs.importer.run import ImportFailed, collect_paths, import_exports, totals
+from briefs.importer.run import ImportFailed, collect_paths, import_exports, totals, unused_issues
 
 # Past this many files a progress bar is worth drawing (when a person is watching a terminal).
 PROGRESS_BAR_MIN_FILES = 5
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar="NAME",
-            help="an issue name to recognise on “Issues:” lines (created if used); repeatable",
+            help="an issue name to recognise on “Issues:” lines, created when a file uses it; repeatable",
         )
         parser.add_argument(
             "--publish", action="store_true", help="publish the briefs at their header date (default: drafts)"
@@ -51,6 +51,8 @@ class Command(BaseCommand):
             verb = DRY_RUN_VERBS[outcome.action] if dry_run else outcome.action
             where = admin_url(outcome.brief) if outcome.brief else "(new brief)"
             self.stdout.write(f"{verb:<12} {outcome.source}  {where}")
+        for name in unused_issues(issue, outcomes):
+            self.stdout.write(self.style.WARNING(f"--issue “{name}” matched no “Issues:” line; not created"))
         counts = totals(outcomes)
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
         suffix = " (dry run: nothing written)" if dry_run else ""
