@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from briefs.importer.parser import ExportError, decode_export, parse_export, read_export, split_issues
+from briefs.importer.issues import split_issues
+from briefs.importer.parser import ExportError, decode_export, parse_export, read_export
 from briefs.importer.text import split_sentences, summarize
 
 EXPORTS = Path(__file__).resolve().parent / "data" / "exports"

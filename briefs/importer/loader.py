@@ -22,7 +22,8 @@ from issues.models import Issue
 
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..richtext import sanitize_html
-from .parser import ExportError, split_issues
+from .issues import split_issues
+from .parser import ExportError
 from .text import summarize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
