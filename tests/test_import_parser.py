@@ -195,3 +195,15 @@ def test_a_repeated_title_line_and_a_short_line_before_a_section_are_not_heading
 def test_over_long_related_title_is_refused_not_truncated():
     with pytest.raises(ExportError, match=r"^x\.txt:7: related-reading title too long \(300 characters"):
         brief_from(f"Latest Developments\n\n{'x' * 300},” by Someone\n")
+
+
+def test_related_title_may_hold_paired_inner_quotes():
+    brief = brief_from(
+        "Latest Developments\n\nText.\n\n"
+        "The “Axis of Resistance” After Gaza,” by Jane Roe\n\n"
+        "“Why the “Red Line” Moved,” Policy Review\n"
+    )
+    assert [(link.title, link.byline) for link in brief.links] == [
+        ("The “Axis of Resistance” After Gaza", "by Jane Roe"),
+        ("Why the “Red Line” Moved", "Policy Review"),
+    ]

@@ -30,9 +30,9 @@ LATEST_RE = re.compile(r"^latest developments:?$", re.IGNORECASE)
 EXPERT_RE = re.compile(r"^expert analysis:?$", re.IGNORECASE)
 RELATED_HEADING_RE = re.compile(r"^(related reading|related analysis|further reading|related):?$", re.IGNORECASE)
 ISSUES_RE = re.compile(r"^issues:\s*(?P<rest>.*)$", re.IGNORECASE)
-# ``Title,” by A and B`` or ``Title,” SOURCE``: the title holds no double quote marks (an opening
-# one is allowed at the very start, and is often lost), the byline none at all.
-RELATED_RE = re.compile(r'^[“"]?(?P<title>[^“”"]+?),[”"]\s+(?P<byline>[^“”"]{1,200})$')
+# ``Title,” by A and B`` or ``Title,” SOURCE``: the opening quote mark is often lost; the byline
+# holds no double quote marks. See _related() for the title.
+RELATED_RE = re.compile(r'^[“"]?(?P<title>.+?),[”"]\s+(?P<byline>[^“”"]{1,200})$')
 # What follows a quote's closing mark: ``Name, Title``. Names are a few capitalised words.
 ATTRIBUTION_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.’'\- ]{0,78}?)\s*,\s+(?P<title>[^“”\"]+?)\s*$")
 HEADING_MAX_CHARS = 100
@@ -201,16 +201,26 @@ def _take_issues(brief, blocks):
 def _take_related(brief, blocks):
     """Related reading is the run of citation-shaped lines at the end (before "Issues:")."""
     start = len(blocks)
-    while start > 0 and RELATED_RE.match(blocks[start - 1].text):
+    while start > 0 and _related(blocks[start - 1].text):
         start -= 1
     for block in blocks[start:]:
-        match = RELATED_RE.match(block.text)
+        match = _related(block.text)
         title = match["title"].strip().lstrip('“"')
         _check_length(title, LINK_TITLE_MAX_CHARS, "related-reading title", source=brief.source, line=block.line)
         brief.links.append(Link(block.line, title, match["byline"].strip()))
     if start > 0 and RELATED_HEADING_RE.match(blocks[start - 1].text):
         start -= 1
     return blocks[:start]
+
+
+def _related(text):
+    """A related-reading line, or None. Inner quotes in the title must pair up (“The “Axis” Explained”),
+    which tells a citation from prose that quotes a phrase (said it was “a mistake,” according to ...).
+    """
+    match = RELATED_RE.match(text)
+    if match and match["title"].count("“") == match["title"].count("”") and '"' not in match["title"]:
+        return match
+    return None
 
 
 def looks_like_heading(text):
