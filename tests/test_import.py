@@ -286,3 +286,18 @@ def test_an_unused_issue_option_is_reported_and_not_created():
     output = run(RED_SEA, "--issue", "Arms Contrl")
     assert "--issue “Arms Contrl” matched no “Issues:” line; not created" in output
     assert not Issue.objects.filter(name="Arms Contrl").exists()
+
+
+def test_plain_ascii_punctuation_and_markup_like_text_reimport_unchanged(tmp_path, client):
+    export = tmp_path / "ascii.txt"
+    export.write_text(
+        'May 5, 2025 | Flash Brief\n\nAT&T\'s "Secure Line" Deal Draws Scrutiny\n\nLatest Developments\n\n'
+        'Regulators said the <b>deal</b> between AT&T and the supplier was "under review." It\'s the second.\n',
+        encoding="utf-8",
+    )
+    run(export, "--publish")
+    assert "1 unchanged" in run(export)
+    brief = Brief.objects.get()
+    assert brief.title == 'AT&T\'s "Secure Line" Deal Draws Scrutiny'
+    page = client.get(brief.get_absolute_url()).content.decode()
+    assert "the &lt;b&gt;deal&lt;/b&gt; between AT&amp;T" in page  # text, never markup

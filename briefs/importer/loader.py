@@ -23,7 +23,7 @@ from issues.models import Issue
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..richtext import sanitize_html
 from .issues import split_issues
-from .parser import ExportError
+from .parser import ExportError, ParsedBrief
 from .text import summarize
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -35,7 +35,7 @@ PUBLICATION_HOUR = 9
 class Plan:
     """What importing one export will do: the target brief (existing or not) and the wanted state."""
 
-    parsed: object
+    parsed: ParsedBrief
     brief_type: BriefType | None
     brief: Brief | None
     fields: dict
