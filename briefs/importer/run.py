@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import DatabaseError
+
 from .loader import CREATED, UNCHANGED, UPDATED, apply_plans, plan_imports
 from .parser import ExportError, read_export
 
@@ -63,6 +65,8 @@ def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, prog
         plans = plan_imports(parsed_briefs=parsed, extra_issues=extra_issues, publish=publish)
     except ExportError as exc:
         raise ImportFailed(str(exc)) from None
+    except DatabaseError as exc:  # e.g. an unmigrated database: a message, not a traceback
+        raise ImportFailed(f"cannot read the database: {exc}") from None
     if dry_run:
         return [Outcome(plan.parsed.source, plan.action, plan.brief, plan.issue_names) for plan in plans]
     try:
