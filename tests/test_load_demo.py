@@ -164,9 +164,12 @@ class TestIdempotence:
         counts = (ExpertQuote.objects.count(), RelatedLink.objects.count())
         Brief.objects.filter(pk=brief.pk).update(title="Edited by hand")
         brief.quotes.first().delete()
+        issues = set(brief.issues.all())
+        brief.issues.clear()
         output = run_load_demo()
         brief.refresh_from_db()
         assert brief.title != "Edited by hand"
+        assert set(brief.issues.all()) == issues
         assert (ExpertQuote.objects.count(), RelatedLink.objects.count()) == counts
         assert "Brief:        1 updated" in output
 

@@ -96,9 +96,11 @@ def outside_links(words, rng):
     return [external, citation]
 
 
-def quotes(candidates, words, rng):
+def quotes(candidates, words, body_html, rng):
     experts = rng.sample(candidates, min(len(candidates), rng.choice((1, 2, 2, 3))))
-    texts = rng.sample(phrases.QUOTES, len(experts))
+    # Don't have an expert repeat what the "What to Watch" section already says.
+    pool = [text for text in phrases.QUOTES if "{watch}" not in text or words["watch"] not in body_html]
+    texts = rng.sample(pool, len(experts))
     return [(expert, text.format(**words)) for expert, text in zip(experts, texts, strict=True)]
 
 
@@ -136,16 +138,17 @@ def brief_specs():
         title = title.format(**words)
         # A former expert appears only in briefs from before she left, about a year ago.
         candidates = [e for e in topic["experts"] if e in ACTIVE or age.days > 365]
+        body_html = body(topic, type_slug, words, rng)
         spec = {
             "slug": slugify(title),
             "title": title,
             "type": type_slug,
             "summary": summary.format(**words),
             "developments": developments(words, rng),
-            "body": body(topic, type_slug, words, rng),
+            "body": body_html,
             "issues": list(topic["issues"]),
             "authors": sorted(rng.sample(candidates, min(len(candidates), rng.choice((1, 2))))),
-            "quotes": quotes(candidates, words, rng),
+            "quotes": quotes(candidates, words, body_html, rng),
             "outside_links": outside_links(words, rng),
             "topic": topic["subject"],
         }

@@ -56,9 +56,13 @@ def differs(obj, name, value):
     return getattr(obj, name) != value
 
 
-def sync_row(model, *, slug, **values):
-    """Create the row with ``slug`` or update the fields that differ; return (object, state)."""
-    obj = model.objects.filter(slug=slug).first()
+def existing_rows(model, *prefetch):
+    """The rows already there, by slug, fetched once (with what the comparisons need)."""
+    return {obj.slug: obj for obj in model.objects.prefetch_related(*prefetch)}
+
+
+def sync_row(model, obj, *, slug, **values):
+    """Create the row (``obj`` is None) or update the fields that differ; return (object, state)."""
     if obj is None:
         obj = model(slug=slug, **values)
         obj.save()
@@ -71,22 +75,29 @@ def sync_row(model, *, slug, **values):
     return obj, "updated" if changed else "unchanged"
 
 
-def sync_m2m(manager, wanted):
-    """Point a many-to-many at ``wanted``; True if it had to change."""
-    if set(manager.values_list("pk", flat=True)) == {obj.pk for obj in wanted}:
+def sync_m2m(manager, wanted, *, state):
+    """Point a many-to-many at ``wanted``; True if an existing row's set had to change.
+
+    Reads the prefetched set (no query); a row created just now has nothing to compare.
+    """
+    if state == "created":
+        manager.add(*wanted)
+        return False
+    if {obj.pk for obj in manager.all()} == {obj.pk for obj in wanted}:
         return False
     manager.set(wanted)
     return True
 
 
-def sync_children(manager, model, wanted, report):
+def sync_children(manager, model, wanted, report, *, state):
     """Replace a brief's quotes or links when (and only when) the ordered list differs."""
-    fields = list(wanted[0]) if wanted else ["order"]
-    current = list(manager.order_by("order", "pk").values(*fields))
-    if current == wanted:
-        report.add(model.__name__, "unchanged", len(wanted))
-        return False
-    report.add(model.__name__, "deleted", manager.all().delete()[0])
+    if state != "created":
+        fields = list(wanted[0]) if wanted else []
+        rows = sorted(manager.all(), key=lambda row: (row.order, row.pk))  # prefetched
+        if [{name: getattr(row, name) for name in fields} for row in rows] == wanted:
+            report.add(model.__name__, "unchanged", len(wanted))
+            return False
+        report.add(model.__name__, "deleted", model.objects.filter(brief=manager.instance).delete()[0])
     model.objects.bulk_create([model(brief=manager.instance, **row) for row in wanted])
     report.add(model.__name__, "created", len(wanted))
     return True
@@ -118,18 +129,21 @@ def sync_photo(expert, index):
 
 
 def load_types(report):
-    types = {}
+    types, existing = {}, existing_rows(BriefType)
     for slug, name, description, sort_order in BRIEF_TYPES:
-        types[slug], state = sync_row(BriefType, slug=slug, name=name, description=description, sort_order=sort_order)
+        types[slug], state = sync_row(
+            BriefType, existing.get(slug), slug=slug, name=name, description=description, sort_order=sort_order
+        )
         report.add("BriefType", state)
     return types
 
 
 def load_issues(report):
-    issues = {}
+    issues, existing = {}, existing_rows(Issue)
     for slug, name, parent, featured, sort_order, description in ISSUES:
         issues[slug], state = sync_row(
             Issue,
+            existing.get(slug),
             slug=slug,
             name=name,
             parent=issues[parent] if parent else None,
@@ -142,10 +156,12 @@ def load_issues(report):
 
 
 def load_experts(report, issues):
-    experts = {}
+    experts, existing = {}, existing_rows(Expert, "issues")
     for index, (slug, name, title, program, active, issue_slugs, bio) in enumerate(EXPERTS):
-        expert, state = sync_row(Expert, slug=slug, name=name, title=title, program=program, bio=bio, is_active=active)
-        touched = sync_m2m(expert.issues, [issues[s] for s in issue_slugs])
+        expert, state = sync_row(
+            Expert, existing.get(slug), slug=slug, name=name, title=title, program=program, bio=bio, is_active=active
+        )
+        touched = sync_m2m(expert.issues, [issues[s] for s in issue_slugs], state=state)
         touched |= sync_photo(expert, index)
         report.add("Expert", "updated" if state == "unchanged" and touched else state)
         experts[slug] = expert
@@ -181,12 +197,13 @@ def publication_dates(spec, anchor, now, existing):
 def load_briefs(report, *, types, issues, experts, now):
     specs = brief_specs()
     anchor = find_anchor(specs, now)
-    existing = {brief.slug: brief for brief in Brief.objects.filter(slug__in=[s["slug"] for s in specs])}
+    existing = existing_rows(Brief, "issues", "authors", "quotes", "related_links")
     briefs, states = {}, {}
     for spec in specs:
         published_at, expires_at = publication_dates(spec, anchor, now, existing.get(spec["slug"]))
         brief, state = sync_row(
             Brief,
+            existing.get(spec["slug"]),
             slug=spec["slug"],
             title=spec["title"],
             type=types[spec["type"]],
@@ -197,8 +214,8 @@ def load_briefs(report, *, types, issues, experts, now):
             published_at=published_at,
             expires_at=expires_at,
         )
-        touched = sync_m2m(brief.issues, [issues[s] for s in spec["issues"]])
-        touched |= sync_m2m(brief.authors, [experts[s] for s in spec["authors"]])
+        touched = sync_m2m(brief.issues, [issues[s] for s in spec["issues"]], state=state)
+        touched |= sync_m2m(brief.authors, [experts[s] for s in spec["authors"]], state=state)
         briefs[spec["slug"]], states[spec["slug"]] = brief, (state, touched)
     # Second pass: related links may point at any demo brief, so all of them must exist first.
     for spec in specs:
@@ -214,8 +231,8 @@ def load_briefs(report, *, types, issues, experts, now):
         links += [{"target_brief_id": None, **link} for link in spec["outside_links"]]
         links = [{**link, "order": order} for order, link in enumerate(links)]
         state, touched = states[spec["slug"]]
-        touched |= sync_children(brief.quotes, ExpertQuote, quotes, report)
-        touched |= sync_children(brief.related_links, RelatedLink, links, report)
+        touched |= sync_children(brief.quotes, ExpertQuote, quotes, report, state=state)
+        touched |= sync_children(brief.related_links, RelatedLink, links, report, state=state)
         report.add("Brief", "updated" if state == "unchanged" and touched else state)
     return briefs
 
