@@ -145,6 +145,14 @@ class TestIdempotence:
         assert snapshot() == before
         assert "Nothing changed" in output
 
+    def test_one_brief_redated_by_hand_does_not_shift_the_others(self, loaded):
+        newest = Brief.objects.live().first()
+        Brief.objects.filter(pk=newest.pk).update(published_at=newest.published_at - datetime.timedelta(days=1))
+        others = dict(Brief.objects.exclude(pk=newest.pk).values_list("slug", "published_at"))
+        run_load_demo()
+        assert dict(Brief.objects.exclude(pk=newest.pk).values_list("slug", "published_at")) == others
+        assert Brief.objects.get(pk=newest.pk).published_at == newest.published_at
+
     def test_once_the_scheduled_time_passes_a_rerun_schedules_it_again(self, loaded):
         later = timezone.now() + datetime.timedelta(days=30)
         dates = dict(Brief.objects.values_list("slug", "published_at"))
