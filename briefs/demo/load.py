@@ -56,9 +56,9 @@ def differs(obj, name, value):
     return getattr(obj, name) != value
 
 
-def existing_rows(model, *prefetch):
-    """The rows already there, by slug, fetched once (with what the comparisons need)."""
-    return {obj.slug: obj for obj in model.objects.prefetch_related(*prefetch)}
+def existing_rows(model, slugs, *prefetch):
+    """The demo rows already there, by slug, fetched once (with what the comparisons need)."""
+    return {obj.slug: obj for obj in model.objects.filter(slug__in=slugs).prefetch_related(*prefetch)}
 
 
 def sync_row(model, obj, *, slug, **values):
@@ -129,7 +129,7 @@ def sync_photo(expert, index):
 
 
 def load_types(report):
-    types, existing = {}, existing_rows(BriefType)
+    types, existing = {}, existing_rows(BriefType, [row[0] for row in BRIEF_TYPES])
     for slug, name, description, sort_order in BRIEF_TYPES:
         types[slug], state = sync_row(
             BriefType, existing.get(slug), slug=slug, name=name, description=description, sort_order=sort_order
@@ -139,7 +139,7 @@ def load_types(report):
 
 
 def load_issues(report):
-    issues, existing = {}, existing_rows(Issue)
+    issues, existing = {}, existing_rows(Issue, [row[0] for row in ISSUES])
     for slug, name, parent, featured, sort_order, description in ISSUES:
         issues[slug], state = sync_row(
             Issue,
@@ -156,7 +156,7 @@ def load_issues(report):
 
 
 def load_experts(report, issues):
-    experts, existing = {}, existing_rows(Expert, "issues")
+    experts, existing = {}, existing_rows(Expert, [row[0] for row in EXPERTS], "issues")
     for index, (slug, name, title, program, active, issue_slugs, bio) in enumerate(EXPERTS):
         expert, state = sync_row(
             Expert, existing.get(slug), slug=slug, name=name, title=title, program=program, bio=bio, is_active=active
@@ -200,7 +200,7 @@ def publication_dates(spec, anchor, now, existing):
 
 def load_briefs(report, *, types, issues, experts, now):
     specs = brief_specs()
-    existing = existing_rows(Brief, "issues", "authors", "quotes", "related_links")
+    existing = existing_rows(Brief, [spec["slug"] for spec in specs], "issues", "authors", "quotes", "related_links")
     anchor = find_anchor(specs, existing, now)
     briefs, states = {}, {}
     for spec in specs:
