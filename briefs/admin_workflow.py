@@ -62,16 +62,16 @@ class WorkflowAdminMixin:
     """Mixed into BriefAdmin: status changes only through transitions, shown per the user's rights."""
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         return [
-            path("schedule/", view(self.schedule_view), name="%s_%s_schedule" % info),
+            path("schedule/", view(self.schedule_view), name=f"{prefix}_schedule"),
             path(
                 "<path:object_id>/transition/<str:action>/",
                 view(self.transition_view),
-                name="%s_%s_transition" % info,
+                name=f"{prefix}_transition",
             ),
-            path("<path:object_id>/correction/", view(self.correction_view), name="%s_%s_correction" % info),
+            path("<path:object_id>/correction/", view(self.correction_view), name=f"{prefix}_correction"),
             *super().get_urls(),
         ]
 
