@@ -184,10 +184,10 @@ def publish(*, brief, user, at=None, comment=""):
     def prepare(locked):
         _check_complete(locked)
         locked.published_at = at or locked.published_at or now
-        if locked.expires_at and locked.expires_at <= locked.published_at:
-            raise WorkflowError("The expiry time is before the publication time: change one of them first.")
         if locked.expires_at and locked.expires_at <= now:
             raise WorkflowError("The expiry time has passed: clear it or move it into the future first.")
+        if locked.expires_at and locked.expires_at <= locked.published_at:
+            raise WorkflowError("The expiry time is before the publication time: change one of them first.")
         for quote in locked.quotes.select_related("expert").filter(expert_title=""):
             quote.expert_title = quote.expert.title
             quote.save(update_fields=["expert_title"])
