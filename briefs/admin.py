@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from .admin_workflow import WorkflowAdminMixin
+from .admin_workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 from .forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
 from .models import Brief, BriefType, ExpertQuote, RelatedLink
 
 
-class ExpertQuoteInline(admin.StackedInline):
+class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):
     model = ExpertQuote
     form = ExpertQuoteForm
     extra = 0
@@ -14,7 +14,7 @@ class ExpertQuoteInline(admin.StackedInline):
     verbose_name_plural = "Expert Analysis (quotes, in order)"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
     model = RelatedLink
     form = RelatedLinkForm
     fk_name = "brief"

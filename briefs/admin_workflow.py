@@ -58,6 +58,22 @@ def by_day(briefs, attribute):
     return [(day, list(group)) for day, group in itertools.groupby(briefs, key=key)]
 
 
+class FollowsBriefInlineMixin:
+    """For the brief's inlines: quotes and links are read-only whenever the brief itself is."""
+
+    def _brief_editable(self, request, obj):
+        return obj is None or workflow.brief_is_editable_by(obj, request.user)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._brief_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._brief_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._brief_editable(request, obj)
+
+
 class WorkflowAdminMixin:
     """Mixed into BriefAdmin: status changes only through transitions, shown per the user's rights."""
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefs.models import Brief, Transition
-from tests.factories import BriefFactory, ContributorFactory, EditorFactory, UserFactory
+from tests.factories import BriefFactory, ContributorFactory, EditorFactory, ExpertQuoteFactory, UserFactory
 from tests.test_admin import ADD_URL, brief_post, inline_management
 
 pytestmark = pytest.mark.django_db
@@ -159,15 +159,21 @@ def test_editor_schedules_through_the_admin(client):
 
 def test_contributor_cannot_change_a_brief_in_review(client):
     brief = BriefFactory(status=Brief.Status.IN_REVIEW, published_at=None, title="Frozen")
+    ExpertQuoteFactory(brief=brief, text="A frozen quote.")
     logged_in(client, ContributorFactory())
     page = client.get(change_url(brief))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="_save"' not in html and "You can read this brief but not change it" in html
+    # The quotes are shown, not offered for editing.
+    assert "A frozen quote." in html
+    assert 'name="quotes-0-text"' not in html and 'name="quotes-0-DELETE"' not in html
     response = client.post(change_url(brief), {**brief_post(), "title": "Changed"})
     assert response.status_code == 403
     brief.refresh_from_db()
     assert brief.title == "Frozen"
+    # An editor gets the same brief as a form.
+    assert 'name="quotes-0-text"' in logged_in(client, EditorFactory()).get(change_url(brief)).content.decode()
 
 
 def test_publishing_fields_are_read_only_for_contributors(client):
