@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from briefs.models import Brief
 from tests.conftest import chromium_path, require_tool
@@ -188,6 +189,10 @@ def test_contributor_writes_editor_reviews_and_publishes(live_server):
             shot(reader, "07-public-brief")
         finally:
             browser.close()
+            # Inside sync_playwright() an event loop runs, so the ORM calls above got their own
+            # connection (asgiref's Local is per context): close it here, or it outlives the test
+            # database on PostgreSQL.
+            connections.close_all()
 
     brief.refresh_from_db()
     assert brief.status == Brief.Status.PUBLISHED and Brief.objects.live().filter(pk=brief.pk).exists()
