@@ -156,10 +156,12 @@ class WorkflowAdminMixin:
         try:
             if action == "publish":
                 kwargs["at"] = parse_local_datetime(request.POST.get("publish_at"))
-            TRANSITION_FUNCTIONS[action](**kwargs)
+            step = TRANSITION_FUNCTIONS[action](**kwargs)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
+            # Also in the admin's own "History" of the object, next to ordinary edits.
+            self.log_change(request, brief, f"{step.get_from_state_display()} → {step.get_to_state_display()}")
             message = SUCCESS_MESSAGES[action]
             if action == "publish" and not brief.is_live():
                 local = timezone.localtime(brief.published_at)
@@ -172,10 +174,11 @@ class WorkflowAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         try:
-            workflow.add_correction(brief=brief, user=request.user, text=request.POST.get("text", ""))
+            correction = workflow.add_correction(brief=brief, user=request.user, text=request.POST.get("text", ""))
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
+            self.log_change(request, brief, f"Correction: {correction.text}")
             messages.success(request, "Correction added: it shows on the brief's page.")
         return self._back(brief)
 

@@ -120,6 +120,9 @@ def test_contributor_submits_through_the_admin(client):
     brief.refresh_from_db()
     assert brief.status == Brief.Status.IN_REVIEW
     assert brief.transitions.get().comment == "Ready"
+    from django.contrib.admin.models import LogEntry
+
+    assert LogEntry.objects.get(object_id=str(brief.pk)).get_change_message() == "Draft → In review"
 
 
 def test_illegal_action_is_a_message_and_keeps_state(client):

@@ -65,15 +65,15 @@ class Problems(list):
             self.append(f"HTTP {response.status} {response.url}")
 
 
-def shot(page, name, selector=None):
-    """The visible window, or one element of the page, saved for docs/editors.md."""
+def shot(page, name, selector=None, full_page=False):
+    """The visible window (or whole page, or one element of it), saved for docs/editors.md."""
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         path = str(Path(SCREENSHOTS) / f"{name}.png")
         if selector:
             page.locator(selector).screenshot(path=path)
         else:
-            page.screenshot(path=path)
+            page.screenshot(path=path, full_page=full_page)
 
 
 def log_in(browser, live_server, problems, username):
@@ -138,7 +138,7 @@ def test_contributor_writes_editor_reviews_and_publishes(live_server):
             carla.locator("#quotes-group .add-row a").click()
             pick(carla, "id_quotes-0-expert", "Bowman", "Bradley Bowman")
             carla.fill("#id_quotes-0-text", "Deterrence works only when it is credible.")
-            shot(carla, "01-contributor-writes")
+            shot(carla, "01-contributor-writes", full_page=True)
             carla.click("input[name=_continue]")
             carla.wait_for_url(re.compile(r"/admin/briefs/brief/\d+/change/"))
             brief = Brief.objects.get()
