@@ -39,7 +39,11 @@ class BriefDetailView(DetailView):
     template_name = "briefs/brief_detail.html"
 
     def get_queryset(self):
-        return Brief.objects.live().with_cards().prefetch_related("quotes__expert", "related_links__target_brief")
+        return (
+            Brief.objects.live()
+            .with_cards()
+            .prefetch_related("quotes__expert", "related_links__target_brief", "corrections")
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
