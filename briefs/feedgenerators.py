@@ -5,14 +5,15 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 ``image_url`` (from ``BriefFeed.feed_extra_kwargs``), ``None`` when the site has no logo.
 """
 
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 class BriefRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with ``content:encoded`` for the full text and one ``dc:creator`` per author.
+    """RSS 2.0 with ``content:encoded`` for the full text, one ``dc:creator`` per author and
+    ``atom:updated`` (RSS has no element for an entry's update time; readers know Atom's).
 
     RSS's own ``<author>`` must be an e-mail address, which experts' profiles do not publish.
     """
@@ -32,6 +33,8 @@ class BriefRssFeed(Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         for name, _url in item.get("authors", ()):
             handler.addQuickElement("dc:creator", name)
         if item.get("content"):
