@@ -447,3 +447,14 @@ def test_empty_feeds_are_valid(client, world):
         _, parsed = fetch(client, world.url("issue", fmt))
         assert parsed.bozo is False
         assert parsed.entries == []
+
+
+def test_deleting_an_older_brief_changes_the_etag(client, world):
+    # Created first, so neither the newest publication nor the newest edit moves when it goes.
+    older = world.brief(published_at=timezone.now() - datetime.timedelta(hours=2))
+    world.brief(published_at=timezone.now() - datetime.timedelta(hours=1))
+    etag = client.get(world.url("site"))["ETag"]
+    older.delete()
+    response = client.get(world.url("site"), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert len(feedparser.parse(response.content).entries) == 1
