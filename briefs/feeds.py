@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -36,6 +37,8 @@ from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 FEED_LENGTH = 20
 # Readers and CDNs may reuse a feed this long at most (less when a scheduled change is nearer).
 MAX_AGE = 900
+# A rendering is reused while its ETag holds, at most this long.
+RENDER_CACHE_SECONDS = MAX_AGE
 LOGO = "img/logo.png"
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
 FORMAT_VERSION = 1
@@ -52,13 +55,19 @@ def absolutize_links(html, base_url):
     Feed readers show content away from our site, where ``/briefs/...`` or ``#section`` would
     point nowhere.
     """
+
+    def resolve(tag, name, value):
+        if name != "href" or value.startswith(("https://", "http://", "mailto:")):
+            return value
+        return urljoin(base_url, value)
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         clean_content_tags={"script", "style"},
-        attribute_filter=lambda tag, name, value: urljoin(base_url, value) if name == "href" else value,
+        attribute_filter=resolve,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
@@ -132,14 +141,28 @@ class BriefFeed(Feed):
         freshness = self.freshness(obj)
         response = get_conditional_response(request, etag=freshness.etag, last_modified=freshness.last_modified)
         if response is None:
-            feed = self.get_feed(obj, request)
-            response = HttpResponse(content_type=feed.content_type)
-            feed.write(response, "utf-8")
+            response = self.render(obj, request, etag=freshness.etag)
         response.headers["ETag"] = freshness.etag
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
         patch_cache_control(response, public=True, max_age=freshness.max_age)
         return response
+
+    def render(self, obj, request, *, etag):
+        """The feed as a response, rendered once per version and shared through the cache.
+
+        The ETag names the version (it changes whenever an entry could), so readers polling
+        without validators cost two queries, not a rendering. The cache lifetime bounds how long
+        a change the ETag cannot see (an expert's or issue's new name) takes to show.
+        """
+        key = f"feed:{etag.strip('"')}"
+        rendered = cache.get(key)
+        if rendered is None:
+            feed = self.get_feed(obj, request)
+            rendered = (feed.content_type, feed.writeString("utf-8").encode())
+            cache.set(key, rendered, RENDER_CACHE_SECONDS)
+        content_type, content = rendered
+        return HttpResponse(content, content_type=content_type)
 
     def freshness(self, obj):
         """ETag, Last-Modified and max-age for this feed, from one aggregate query.
@@ -155,7 +178,9 @@ class BriefFeed(Feed):
         is_live = Q(pk__in=Brief.objects.live().values("pk"))
         figures = Brief.objects.filter(self.scope(obj)).aggregate(
             live_count=Count("pk", filter=is_live),
-            latest_published=Max("published_at", filter=is_live),
+            # Any publication time reached (expired ones too: latest_expiry covers them); one
+            # use of the live() subquery keeps this aggregate cheap.
+            latest_published=Max("published_at", filter=published & Q(published_at__lte=now)),
             latest_edit=Max("updated_at", filter=published | Q(status=Brief.Status.WITHDRAWN)),
             latest_expiry=Max("expires_at", filter=published & Q(expires_at__lte=now)),
             next_publication=Min("published_at", filter=published & Q(published_at__gt=now)),
@@ -168,7 +193,7 @@ class BriefFeed(Feed):
                 FORMAT_VERSION,
                 type(self).__name__,
                 self.atom,
-                settings.SITE_URL,
+                self.feed_url(obj),
                 self.title(obj),
                 figures["live_count"],
                 *(figures[key] and figures[key].isoformat() for key in ("latest_published", "latest_edit")),

@@ -15,7 +15,7 @@ class IssueFeed(BriefFeed):
     def get_object(self, request, slug):
         # The whole (small) taxonomy in one query gives the issue and its descendants, so a
         # conditional request is answered in two queries (this and the feed's freshness).
-        taxonomy = list(Issue.objects.all())
+        taxonomy = list(Issue.objects.only("pk", "name", "slug", "parent_id"))
         issue = next((candidate for candidate in taxonomy if candidate.slug == slug), None)
         if issue is None:
             raise Issue.DoesNotExist(slug)

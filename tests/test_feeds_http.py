@@ -153,3 +153,18 @@ def test_query_count_is_fixed_whatever_the_number_of_entries(client, world, kind
     with django_assert_max_num_queries(budget):
         _, parsed = fetch(client, world.url(kind, fmt))
     assert len(parsed.entries) == FEED_LENGTH
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_readers_polling_without_validators_share_one_rendering(client, world, kind, django_assert_max_num_queries):
+    world.brief()
+    first = client.get(world.url(kind))
+    with django_assert_max_num_queries(2):
+        again = client.get(world.url(kind))
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+
+    newer = world.brief(published_at=timezone.now())  # a new version is rendered, not served from the cache
+    _, parsed = fetch(client, world.url(kind))
+    assert parsed.entries[0].link == public_url(newer)
