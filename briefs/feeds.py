@@ -155,7 +155,7 @@ class BriefFeed(Feed):
         without validators cost two queries, not a rendering. The cache lifetime bounds how long
         a change the ETag cannot see (an expert's or issue's new name) takes to show.
         """
-        key = f"feed:{etag.strip('"')}"
+        key = "feed:" + etag.strip('"')
         rendered = cache.get(key)
         if rendered is None:
             feed = self.get_feed(obj, request)
