@@ -22,7 +22,7 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -134,6 +134,8 @@ class BriefFeed(Feed):
     # HTTP: validators and caching computed from one aggregate query.
 
     def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:

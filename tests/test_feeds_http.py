@@ -168,3 +168,14 @@ def test_readers_polling_without_validators_share_one_rendering(client, world, k
     newer = world.brief(published_at=timezone.now())  # a new version is rendered, not served from the cache
     _, parsed = fetch(client, world.url(kind))
     assert parsed.entries[0].link == public_url(newer)
+
+
+def test_feeds_answer_head_and_refuse_other_methods(client, world):
+    world.brief()
+    head = client.head(world.url("site"))
+    assert head.status_code == 200
+    assert head["ETag"] == client.get(world.url("site"))["ETag"]
+    assert head.content == b""
+    refused = client.post(world.url("issue", "atom"))
+    assert refused.status_code == 405
+    assert refused["Allow"] == "GET, HEAD"
