@@ -179,6 +179,15 @@ class Brief(models.Model):
         """The date in the brief's URL: its publication date in the site's time zone."""
         return timezone.localdate(self.published_at or self.created_at or timezone.now())
 
+    @property
+    def public_updated_at(self):
+        """When readers were last told the brief changed: feeds' ``updated`` and ``lastBuildDate``.
+
+        Only a public correction moves it (typo fixes do not), so it is the correction time when
+        the brief has one (``corrected_at``, set by the corrections workflow) and the publication
+        """
+        return self.corrected_at or self.published_at
+
     def is_live(self, now=None):
         now = now or timezone.now()
         return (
