@@ -184,7 +184,8 @@ class Brief(models.Model):
         """When readers were last told the brief changed: feeds' ``updated`` and ``lastBuildDate``.
 
         Only a public correction moves it (typo fixes do not), so it is the correction time when
-        the brief has one (``corrected_at``, set by the corrections workflow) and the publication
+        the brief has one (``corrected_at``, set by ``workflow.add_correction``) and the publication
+        time otherwise.
         """
         return self.corrected_at or self.published_at
 
