@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_revisions import RevisionAdminMixin
 from .forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
 from .models import Brief, BriefType, ExpertQuote, RelatedLink
 
@@ -23,7 +24,7 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
+class BriefAdmin(RevisionAdminMixin, admin.ModelAdmin):
     form = BriefAdminForm
     list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
     list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]

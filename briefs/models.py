@@ -110,6 +110,7 @@ class Brief(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        permissions = [("publish_brief", "Can publish briefs and their pending changes")]
         indexes = [
             models.Index(fields=["status", "published_at"], name="brief_status_published"),
             models.Index(fields=["type", "status", "published_at"], name="brief_type_status_published"),
@@ -249,3 +250,7 @@ class RelatedLink(models.Model):
         if self.target_brief_id:
             return self.Kind.BRIEF
         return self.Kind.EXTERNAL if self.url else self.Kind.CITATION
+
+
+# Revisions and share-preview links live in their own module; importing them here registers them.
+from .revision_models import PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401
