@@ -17,6 +17,7 @@ and ``X-Robots-Tag: noindex``.
 
 import datetime
 import ipaddress
+import uuid
 from functools import wraps
 
 from django.core import signing
@@ -152,8 +153,10 @@ def shared_preview(request, token):
     """The public end of a share-preview link (no account needed)."""
     try:
         key = signing.loads(token, salt=PREVIEW_SALT)
-        link = PreviewLink.objects.select_related("brief", "revision").get(key=key)
-    except (signing.BadSignature, PreviewLink.DoesNotExist, ValueError, TypeError) as error:
+        if not isinstance(key, str):
+            raise ValueError("A preview token carries a key string.")
+        link = PreviewLink.objects.select_related("brief", "revision").get(key=uuid.UUID(key))
+    except (signing.BadSignature, PreviewLink.DoesNotExist, ValueError) as error:
         raise Http404("No such preview.") from error
     state = link.state()
     PreviewLinkUse.objects.create(
