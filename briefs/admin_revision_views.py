@@ -3,12 +3,14 @@ preview and share-preview links. Mixed into BriefAdmin through ``RevisionAdminMi
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from . import presence
 from .models import PreviewLink, Revision
@@ -21,7 +23,14 @@ from .preview import (
     revoke_preview_link,
 )
 from .revision_diff import compare
-from .revisions import live_revision, pending_revision, publish_revision, restore_revision, working_copy
+from .revisions import (
+    data_from_forms,
+    live_revision,
+    pending_revision,
+    publish_revision,
+    restore_revision,
+    working_copy,
+)
 
 
 class ShareForm(forms.Form):
@@ -168,13 +177,34 @@ class RevisionViewsMixin:
             return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         revision = self._revision_or_404(brief, revision_id)
-        publish_revision(revision=revision, user=request.user)  # PermissionDenied -> 403
+        if not request.user.has_perm("briefs.publish_brief"):
+            raise PermissionDenied
+        if revision != pending_revision(brief):
+            # An old revision goes live only through "restore" (which makes it the pending one),
+            # so the history always reads in order.
+            messages.error(request, f"Revision {revision.number} is not the pending revision; restore it first.")
+            return HttpResponseRedirect(self._history_url(brief))
+        publish_revision(revision=revision, user=request.user)
         messages.success(request, f"Revision {revision.number} is now the live version.")
         return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
 
     def preview_view(self, request, object_id):
+        """GET: the working copy. POST (the change form's "Preview unsaved changes" button): the
+        form's input as it stands, without saving anything."""
         brief = self._brief_or_404(request, object_id)
-        return render_preview(request, brief, working_copy(brief), label="latest working copy")
+        if request.method != "POST":
+            return render_preview(request, brief, working_copy(brief), label="latest working copy")
+        data = request.POST.copy()
+        data.pop("opened_revision", None)  # a preview is not a save: no conflict to refuse
+        form_class = self.get_form(
+            request, brief, change=True, fields=flatten_fieldsets(self.get_fieldsets(request, brief))
+        )
+        form = form_class(data, request.FILES, instance=brief)
+        formsets, _ = self._create_formsets(request, brief, change=True)
+        if not (form.is_valid() and all_valid(formsets)):
+            context = self._context(request, brief, "Preview unavailable", form=form, formsets=formsets)
+            return TemplateResponse(request, "admin/briefs/brief/preview_errors.html", context, status=400)
+        return render_preview(request, brief, data_from_forms(form, formsets), label="unsaved changes")
 
     def revision_preview_view(self, request, object_id, revision_id):
         brief = self._brief_or_404(request, object_id)
@@ -193,7 +223,8 @@ class RevisionViewsMixin:
                 note=form.cleaned_data["note"],
             )
             url = request.build_absolute_uri(reverse("shared_preview", args=[make_token(link)]))
-            messages.success(request, f"Share this link (valid until {link.expires_at:%Y-%m-%d %H:%M %Z}): {url}")
+            until = timezone.localtime(link.expires_at)
+            messages.success(request, f"Share this link (valid until {until:%Y-%m-%d %H:%M %Z}): {url}")
             return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
         links = list(
             PreviewLink.objects.filter(brief=brief).select_related("revision", "created_by").prefetch_related("uses")

@@ -45,7 +45,8 @@ class Revision(models.Model):
     def author_name(self):
         user = self.created_by
         if user is None:
-            return "unknown"
+            # Revision 1 of a brief made before revisions were kept, or a user since deleted.
+            return "not recorded"
         return user.get_full_name() or user.get_username()
 
 

@@ -157,3 +157,12 @@ def test_restoring_on_a_live_brief_makes_a_pending_revision(editor, live_brief):
     live_brief.refresh_from_db()
     assert live_brief.title == "Changed live"
     assert restored.applied_at is None and pending_revision(live_brief) == restored
+
+
+def test_only_the_pending_revision_is_published_from_the_admin(client, editor, live_brief):
+    old = save_revision(brief=live_brief, user=editor)
+    edit(client, live_brief, title="Pending title")
+    response = client.post(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk]), follow=True)
+    assert "is not the pending revision" in response.content.decode()
+    assert pending_revision(live_brief).data["title"] == "Pending title"
+    assert client.get(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk])).status_code == 405

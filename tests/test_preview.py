@@ -172,11 +172,12 @@ def test_revoking_another_briefs_link_through_this_brief_is_404(client, editor, 
     [
         lambda token: token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
         lambda token: "not-a-token",
-        lambda token: signing.dumps("0" * 32, salt=PREVIEW_SALT),
+        lambda token: signing.Signer(salt=PREVIEW_SALT).sign("0" * 32),
+        lambda token: signing.Signer(salt=PREVIEW_SALT).sign("not-a-uuid"),
+        lambda token: signing.Signer(salt="another-salt").sign(token.split(":")[0]),
         lambda token: signing.dumps({"key": 1}, salt=PREVIEW_SALT),
-        lambda token: signing.dumps(token, salt="another-salt"),
     ],
-    ids=["tampered", "garbage", "unknown-key", "wrong-shape", "wrong-salt"],
+    ids=["tampered", "garbage", "unknown-key", "not-a-key", "wrong-salt", "other-format"],
 )
 def test_bad_tokens_are_404_never_500(client, editor, draft, make_url):
     token = make_token(create_preview_link(brief=draft, user=editor))
@@ -208,3 +209,19 @@ def test_share_preview_runs_a_fixed_number_of_queries(client, editor, draft, cou
     with django_assert_max_num_queries(13):
         response = client.get(url)
     assert response.content.decode().count('class="quote"') == count + 1
+
+
+def test_preview_of_unsaved_form_input_saves_nothing(client, editor, draft):
+    url = reverse("admin:briefs_brief_change", args=[draft.pk])
+    page = client.get(url)
+    assert "Preview unsaved changes" in page.content.decode()
+    data = change_form_data(page, title="Typed but not saved", **{"quotes-0-text": "An unsaved quote."})
+    response = client.post(reverse("admin:briefs_brief_preview", args=[draft.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Typed but not saved" in html and "An unsaved quote." in html and BANNER in html
+    draft.refresh_from_db()
+    assert draft.title == "Draft title" and not draft.revisions.exists()
+
+    response = client.post(reverse("admin:briefs_brief_preview", args=[draft.pk]), {**data, "title": ""})
+    assert response.status_code == 400 and "nothing to preview" in response.content.decode()
