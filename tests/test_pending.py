@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from briefs.models import Brief
 from briefs.revisions import pending_revision, publish_revision, restore_revision, save_revision
@@ -166,3 +167,21 @@ def test_only_the_pending_revision_is_published_from_the_admin(client, editor, l
     assert "is not the pending revision" in response.content.decode()
     assert pending_revision(live_brief).data["title"] == "Pending title"
     assert client.get(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk])).status_code == 405
+
+
+def test_form_opened_on_a_draft_that_is_published_meanwhile_saves_as_pending(client, editor):
+    brief = BriefFactory(title="Draft title", status=Brief.Status.DRAFT, published_at=None)
+    ExpertQuoteFactory(brief=brief, text="The quote.")
+    page = client.get(change_url(brief))
+    Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.PUBLISHED, published_at=brief.created_at)
+    data = change_form_data(page, title="Edited after publication", status="published")
+    published = timezone.localtime(brief.created_at)
+    data.update({"published_at_0": f"{published:%Y-%m-%d}", "published_at_1": f"{published:%H:%M:%S}"})
+    response = client.post(change_url(brief), data)
+    assert response.status_code == 302, errors_of(response)
+    brief.refresh_from_db()
+    assert brief.title == "Draft title"
+    pending = pending_revision(brief)
+    assert pending.data["title"] == "Edited after publication"
+    assert [q["text"] for q in pending.data["quotes"]] == ["The quote."]
+    assert [q.text for q in brief.quotes.all()] == ["The quote."]
