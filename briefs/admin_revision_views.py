@@ -184,7 +184,11 @@ class RevisionViewsMixin:
             # so the history always reads in order.
             messages.error(request, f"Revision {revision.number} is not the pending revision; restore it first.")
             return HttpResponseRedirect(self._history_url(brief))
-        publish_revision(revision=revision, user=request.user)
+        try:
+            publish_revision(revision=revision, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
         messages.success(request, f"Revision {revision.number} is now the live version.")
         return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
 
@@ -212,7 +216,8 @@ class RevisionViewsMixin:
         return render_preview(request, brief, revision.data, label=f"revision {revision.number}")
 
     def share_view(self, request, object_id):
-        brief = self._brief_or_404(request, object_id, change=request.method == "POST")
+        # Change permission even to look: the page lists working links.
+        brief = self._brief_or_404(request, object_id, change=True)
         form = ShareForm(request.POST or None, brief=brief)
         if request.method == "POST" and form.is_valid():
             link = create_preview_link(
@@ -231,14 +236,7 @@ class RevisionViewsMixin:
         )
         for link in links:
             link.url = request.build_absolute_uri(reverse("shared_preview", args=[make_token(link)]))
-        context = self._context(
-            request,
-            brief,
-            "Share preview",
-            form=form,
-            links=links,
-            can_change=self.has_change_permission(request, brief),
-        )
+        context = self._context(request, brief, "Share preview", form=form, links=links, can_change=True)
         return TemplateResponse(request, "admin/briefs/brief/share.html", context)
 
     def revoke_share_view(self, request, object_id, link_id):

@@ -185,3 +185,15 @@ def test_form_opened_on_a_draft_that_is_published_meanwhile_saves_as_pending(cli
     assert pending.data["title"] == "Edited after publication"
     assert [q["text"] for q in pending.data["quotes"]] == ["The quote."]
     assert [q.text for q in brief.quotes.all()] == ["The quote."]
+
+
+def test_publishing_a_pending_slug_taken_meanwhile_is_a_message_not_a_500(client, editor, live_brief):
+    edit(client, live_brief, slug="wanted-address")
+    BriefFactory(slug="wanted-address")
+    pending = pending_revision(live_brief)
+    url = reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "now used by another brief" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title" and pending_revision(live_brief) == pending

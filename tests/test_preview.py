@@ -5,6 +5,7 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
@@ -225,3 +226,13 @@ def test_preview_of_unsaved_form_input_saves_nothing(client, editor, draft):
 
     response = client.post(reverse("admin:briefs_brief_preview", args=[draft.pk]), {**data, "title": ""})
     assert response.status_code == 400 and "nothing to preview" in response.content.decode()
+
+
+def test_share_page_needs_change_permission(client, draft):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_brief"))
+    client.force_login(viewer)
+    assert client.get(reverse("admin:briefs_brief_share", args=[draft.pk])).status_code == 403
+    assert client.post(reverse("admin:briefs_brief_share", args=[draft.pk]), {"days": 7}).status_code == 403
+    assert not PreviewLink.objects.exists()
+    assert client.get(reverse("admin:briefs_brief_preview", args=[draft.pk])).status_code == 200
