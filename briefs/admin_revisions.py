@@ -75,7 +75,8 @@ def revision_form(form_class, brief, working):
             Brief.objects.select_for_update().filter(pk=brief.pk).first()  # check and save as one step
             latest = latest_revision(brief)
             if latest and latest.number > opened_number:
-                opened = brief.revisions.filter(number=opened_number).first()
+                # Opened before any revision existed: revision 1 then keeps what the page showed.
+                opened = brief.revisions.filter(number=max(opened_number, 1)).first()
                 self.add_error(None, ValidationError(conflict_message(brief, opened, latest), code="stale"))
                 # A second, deliberate save goes through: the user has now seen the other version.
                 self.data = self.data.copy()

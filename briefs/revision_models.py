@@ -34,7 +34,7 @@ class Revision(models.Model):
     data = models.JSONField()
 
     class Meta:
-        ordering = ["brief", "-number"]
+        ordering = ["brief_id", "-number"]
         get_latest_by = "number"
         constraints = [models.UniqueConstraint(fields=["brief", "number"], name="unique_revision_number")]
 

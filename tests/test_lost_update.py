@@ -51,7 +51,11 @@ def test_second_of_two_concurrent_edits_is_refused_with_name_and_time(ada, bob, 
     html = response.content.decode()
     when = timezone.localtime(ada_revision.created_at)
     assert f"changed by Ada Lovelace at {when:%Y-%m-%d %H:%M:%S %Z}" in html
-    assert reverse("admin:briefs_brief_compare", args=[brief.pk]) in html
+    # The compare link shows what Ada changed against what Bob had opened (kept as revision 1).
+    opened = brief.revisions.get(number=1)
+    compare = reverse("admin:briefs_brief_compare", args=[brief.pk])
+    assert f"{compare}?a={opened.pk}&amp;b={ada_revision.pk}" in html
+    assert "<ins>Ada&#x27;s</ins>" in bob.get(f"{compare}?a={opened.pk}&b={ada_revision.pk}").content.decode()
     # Bob's input is still in the form, nothing of it saved, and Ada's save stands.
     form = response.context["adminform"].form
     assert (form["title"].value(), form["summary"].value()) == ("Bob's title", "Bob's summary.")
