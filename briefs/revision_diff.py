@@ -31,18 +31,38 @@ def html_to_words(value):
     return text_to_words(html.unescape(TAG.sub(" ", value or "")))
 
 
+def _segments(old, new):
+    """[(changed, old tokens, new tokens)], where a run of only spaces and punctuation between
+    two changes joins them: "U<ins>.</ins>S" noise becomes one readable change."""
+    segments = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        segments.append([op != "equal", old[i1:i2], new[j1:j2]])
+    for index in range(1, len(segments) - 1):
+        changed, tokens, _ = segments[index]
+        if not changed and segments[index - 1][0] and segments[index + 1][0] and not any(t.isalnum() for t in tokens):
+            segments[index][0] = True
+    merged = []
+    for changed, old_tokens, new_tokens in segments:
+        if merged and changed and merged[-1][0]:
+            merged[-1][1] = merged[-1][1] + old_tokens
+            merged[-1][2] = merged[-1][2] + new_tokens
+        else:
+            merged.append([changed, old_tokens, new_tokens])
+    return merged
+
+
 def word_diff(old, new):
     """Escaped HTML showing ``new`` against ``old`` word by word with <del> and <ins>."""
     parts = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(old[i1:i2])))
+    for changed, old_tokens, new_tokens in _segments(old, new):
+        if not changed:
+            parts.append(escape("".join(old_tokens)))
             continue
-        if op in ("delete", "replace"):
-            parts.append(format_html("<del>{}</del>", "".join(old[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(format_html("<ins>{}</ins>", "".join(new[j1:j2])))
+        if old_tokens:
+            parts.append(format_html("<del>{}</del>", "".join(old_tokens)))
+        if new_tokens:
+            parts.append(format_html("<ins>{}</ins>", "".join(new_tokens)))
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped above
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from briefs.models import Brief, Revision
+from briefs.revision_diff import text_to_words, word_diff
 from briefs.revisions import restore_revision, save_revision
 from tests.admin_forms import change_form_data
 from tests.factories import (
@@ -192,3 +193,24 @@ def test_restore_function_on_draft_applies_and_numbers(editor):
     assert brief.title == "Militias resume attacks"
     assert (restored.number, restored.restored_from, restored.created_by) == (2, 1, editor)
     assert Revision.objects.filter(brief=brief).count() == 2
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("Something happened.", "Something big happened today.", "Something <ins>big </ins>happened<ins> today</ins>."),
+        (
+            "two months.",
+            "two months in attacks on U.S. troops.",
+            "two months<del>.</del><ins> in attacks on U.S. troops.</ins>",
+        ),
+        (
+            "Fish & chips",
+            "Fish &amp; <b>chips</b>",
+            "Fish &amp;<del> </del><ins>amp; &lt;b&gt;</ins>chips<ins>&lt;/b&gt;</ins>",
+        ),
+    ],
+    ids=["words", "punctuation-joins-changes", "escaped"],
+)
+def test_word_diff_reads_like_prose(old, new, expected):
+    assert word_diff(text_to_words(old), text_to_words(new)) == expected
