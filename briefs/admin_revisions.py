@@ -185,6 +185,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
             "revision_latest": latest,
             "revision_pending": pending,
             "revision_is_live_brief": self._pending_mode(request, brief),
+            "revision_is_scheduled": self._pending_mode(request, brief) and not brief.is_live(),
             "revision_can_publish": request.user.has_perm("briefs.publish_brief"),
             "revision_can_change": self.has_change_permission(request, brief),
             "revision_other_editors": presence.other_editors(brief_pk=brief.pk, user=request.user),

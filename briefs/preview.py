@@ -152,8 +152,8 @@ def _never_cached(view):
     return wrapped
 
 
-@require_safe
 @_never_cached
+@require_safe
 def shared_preview(request, token):
     """The public end of a share-preview link (no account needed)."""
     try:

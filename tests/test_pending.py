@@ -1,6 +1,8 @@
 """Editing a live brief makes a pending revision: readers keep the live version until an editor
 publishes it."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -197,3 +199,10 @@ def test_publishing_a_pending_slug_taken_meanwhile_is_a_message_not_a_500(client
     assert "now used by another brief" in response.content.decode()
     live_brief.refresh_from_db()
     assert live_brief.title == "Live title" and pending_revision(live_brief) == pending
+
+
+def test_scheduled_brief_says_its_pending_changes_do_not_go_out_by_themselves(client, editor):
+    brief = BriefFactory(title="Scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
+    edit(client, brief, title="Scheduled, edited")
+    html = client.get(change_url(brief)).content.decode()
+    assert "not on the site now" in html and "unless they are published" in html

@@ -236,3 +236,10 @@ def test_share_page_needs_change_permission(client, draft):
     assert client.post(reverse("admin:briefs_brief_share", args=[draft.pk]), {"days": 7}).status_code == 403
     assert not PreviewLink.objects.exists()
     assert client.get(reverse("admin:briefs_brief_preview", args=[draft.pk])).status_code == 200
+
+
+def test_share_preview_refuses_writes_with_private_headers(client, editor, draft):
+    url = share(client, draft)
+    response = client.put(url)
+    assert response.status_code == 405
+    assert_private(response)
