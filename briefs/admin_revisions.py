@@ -33,6 +33,7 @@ from .revisions import (
 
 INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
 PUBLISHING_FIELDS = ["status", "published_at", "expires_at"]
+FORM_FIELDS_FROM_DATA = ["title", "slug", "type", "summary", "authors", "issues", "developments", "body"]
 
 
 def conflict_message(brief, opened, latest):
@@ -63,8 +64,7 @@ def revision_form(form_class, brief, working):
             latest = latest_revision(brief)
             self.fields["opened_revision"].initial = latest.number if latest else 0
             if working is not None and not self.is_bound:
-                self.initial.update({name: working[name] for name in ("title", "slug", "summary", "type")})
-                self.initial.update({name: working[name] for name in ("developments", "body", "authors", "issues")})
+                self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
 
         def clean(self):
             cleaned = super().clean()
@@ -113,17 +113,19 @@ class RevisionAdminMixin(RevisionViewsMixin):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if obj is None or obj.pk is None:
             return form_class
-        working = self._working_copy(request, obj) if self._pending_mode(request, obj) else None
-        return revision_form(form_class, obj, working)
+        # Only an unbound form (the page being opened) shows the working copy.
+        opening = request.method != "POST" and self._pending_mode(request, obj)
+        return revision_form(form_class, obj, self._working_copy(request, obj) if opening else None)
 
     def get_formsets_with_inlines(self, request, obj=None):
         if not self._pending_mode(request, obj):
             yield from super().get_formsets_with_inlines(request, obj)
             return
-        working = self._working_copy(request, obj)
         for inline in self.get_inline_instances(request, obj):
-            rows = working.get(INLINE_KEYS.get(inline.model), [])
-            extra = len(rows) if request.method != "POST" else 0
+            # Opening the page: one form per row of the working copy. Posting: the management form counts.
+            extra = 0
+            if request.method != "POST":
+                extra = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
             yield inline.get_formset(request, obj, extra=extra), inline
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
