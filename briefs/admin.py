@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_revisions import RevisionAdminMixin
 from .admin_workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 from .forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
 from .models import Brief, BriefType, ExpertQuote, RelatedLink
@@ -24,7 +25,7 @@ class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class BriefAdmin(WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = BriefAdminForm
     list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
     list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]

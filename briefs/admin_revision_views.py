@@ -1,0 +1,258 @@
+"""Admin pages around a brief's revisions: history, compare, restore, publish pending changes,
+preview and share-preview links. Mixed into BriefAdmin through ``RevisionAdminMixin``."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.formsets import all_valid
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from . import presence
+from .models import PreviewLink, Revision
+from .preview import (
+    DEFAULT_LINK_DAYS,
+    MAX_LINK_DAYS,
+    create_preview_link,
+    make_token,
+    render_preview,
+    revoke_preview_link,
+)
+from .revision_diff import compare
+from .revisions import (
+    data_from_forms,
+    live_revision,
+    pending_revision,
+    publish_revision,
+    restore_revision,
+    working_copy,
+)
+
+
+class ShareForm(forms.Form):
+    days = forms.IntegerField(
+        label="Valid for (days)",
+        min_value=1,
+        max_value=MAX_LINK_DAYS,
+        initial=DEFAULT_LINK_DAYS,
+        help_text=f"The link stops working after this many days (1 to {MAX_LINK_DAYS}); you can revoke it sooner.",
+    )
+    revision = forms.ModelChoiceField(
+        queryset=Revision.objects.none(),
+        required=False,
+        empty_label="The latest working copy (follows later edits)",
+        help_text="What the reviewer sees.",
+    )
+    note = forms.CharField(max_length=200, required=False, help_text="Who it is for; only editors see this.")
+
+    def __init__(self, *args, brief, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].queryset = brief.revisions.order_by("-number")
+        self.fields["revision"].label_from_instance = lambda rev: f"Revision {rev.number} ({rev.author_name})"
+
+
+class RevisionViewsMixin:
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        routes = [
+            ("revisions/", self.revisions_view, "revisions"),
+            ("revisions/compare/", self.compare_view, "compare"),
+            ("revisions/<int:revision_id>/restore/", self.restore_view, "restore"),
+            ("revisions/<int:revision_id>/preview/", self.revision_preview_view, "revision_preview"),
+            ("revisions/<int:revision_id>/publish/", self.publish_pending_view, "publish_pending"),
+            ("preview/", self.preview_view, "preview"),
+            ("share/", self.share_view, "share"),
+            ("share/<int:link_id>/revoke/", self.revoke_share_view, "revoke_share"),
+            ("presence/", self.presence_view, "presence"),
+        ]
+        urls = [path(f"<path:object_id>/{route}", wrap(view), name=f"{prefix}_{name}") for route, view, name in routes]
+        return urls + super().get_urls()
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _brief_or_404(self, request, object_id, *, change=False):
+        brief = self.get_object(request, unquote(object_id))
+        if brief is None:
+            raise Http404("No such brief.")
+        allowed = (
+            self.has_change_permission(request, brief) if change else self.has_view_or_change_permission(request, brief)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return brief
+
+    def _revision_or_404(self, brief, revision_id):
+        # Scoped to the brief: a hand-made URL pairing one brief with another's revision is a 404.
+        return get_object_or_404(Revision.objects.select_related("created_by"), pk=revision_id, brief=brief)
+
+    def _context(self, request, brief, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": brief,
+            "brief": brief,
+            "title": title,
+            "subtitle": str(brief),
+            "has_view_permission": True,
+            **extra,
+        }
+
+    def _history_url(self, brief):
+        return reverse("admin:briefs_brief_revisions", args=[brief.pk])
+
+    # -- views ----------------------------------------------------------------------------------
+
+    def revisions_view(self, request, object_id):
+        brief = self._brief_or_404(request, object_id)
+        revisions = list(brief.revisions.select_related("created_by").order_by("-number"))
+        live, pending = live_revision(brief), pending_revision(brief)
+        for revision in revisions:
+            if pending and revision.pk == pending.pk:
+                revision.marker = "pending"
+            elif live and revision.pk == live.pk:
+                revision.marker = "live" if brief.status == brief.Status.PUBLISHED else "current"
+            else:
+                revision.marker = ""
+        context = self._context(
+            request,
+            brief,
+            "Revisions",
+            revisions=revisions,
+            can_change=self.has_change_permission(request, brief),
+            can_publish=request.user.has_perm("briefs.publish_brief"),
+            pending=pending,
+            live=live,
+        )
+        return TemplateResponse(request, "admin/briefs/brief/revisions.html", context)
+
+    def compare_view(self, request, object_id):
+        brief = self._brief_or_404(request, object_id)
+        try:
+            old = self._revision_or_404(brief, int(request.GET.get("a", "")))
+            new = self._revision_or_404(brief, int(request.GET.get("b", "")))
+        except ValueError as error:
+            raise Http404("Pick two revisions to compare.") from error
+        if old.number > new.number:
+            old, new = new, old
+        context = self._context(
+            request,
+            brief,
+            f"Revision {old.number} compared with revision {new.number}",
+            old=old,
+            new=new,
+            fields=compare(old, new),
+            can_change=self.has_change_permission(request, brief),
+        )
+        return TemplateResponse(request, "admin/briefs/brief/compare.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._brief_or_404(request, object_id, change=True)
+        revision = self._revision_or_404(brief, revision_id)
+        try:
+            restored = restore_revision(revision=revision, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self._history_url(brief))
+        if restored.applied_at:
+            messages.success(request, f"Revision {revision.number} restored as revision {restored.number}.")
+        else:
+            messages.success(
+                request,
+                f"Revision {revision.number} restored as pending revision {restored.number}; "
+                "readers see the live version until it is published.",
+            )
+        return HttpResponseRedirect(self._history_url(brief))
+
+    def publish_pending_view(self, request, object_id, revision_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._brief_or_404(request, object_id)
+        revision = self._revision_or_404(brief, revision_id)
+        if not request.user.has_perm("briefs.publish_brief"):
+            raise PermissionDenied
+        if revision != pending_revision(brief):
+            # An old revision goes live only through "restore" (which makes it the pending one),
+            # so the history always reads in order.
+            messages.error(request, f"Revision {revision.number} is not the pending revision; restore it first.")
+            return HttpResponseRedirect(self._history_url(brief))
+        try:
+            publish_revision(revision=revision, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
+        messages.success(request, f"Revision {revision.number} is now the live version.")
+        return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
+
+    def preview_view(self, request, object_id):
+        """GET: the working copy. POST (the change form's "Preview unsaved changes" button): the
+        form's input as it stands, without saving anything."""
+        brief = self._brief_or_404(request, object_id)
+        if request.method != "POST":
+            return render_preview(request, brief, working_copy(brief), label="latest working copy")
+        data = request.POST.copy()
+        data.pop("opened_revision", None)  # a preview is not a save: no conflict to refuse
+        form_class = self.get_form(
+            request, brief, change=True, fields=flatten_fieldsets(self.get_fieldsets(request, brief))
+        )
+        form = form_class(data, request.FILES, instance=brief)
+        formsets, _ = self._create_formsets(request, brief, change=True)
+        if not (form.is_valid() and all_valid(formsets)):
+            context = self._context(request, brief, "Preview unavailable", form=form, formsets=formsets)
+            return TemplateResponse(request, "admin/briefs/brief/preview_errors.html", context, status=400)
+        return render_preview(request, brief, data_from_forms(form, formsets), label="unsaved changes")
+
+    def revision_preview_view(self, request, object_id, revision_id):
+        brief = self._brief_or_404(request, object_id)
+        revision = self._revision_or_404(brief, revision_id)
+        return render_preview(request, brief, revision.data, label=f"revision {revision.number}")
+
+    def share_view(self, request, object_id):
+        # Change permission even to look: the page lists working links.
+        brief = self._brief_or_404(request, object_id, change=True)
+        form = ShareForm(request.POST or None, brief=brief)
+        if request.method == "POST" and form.is_valid():
+            link = create_preview_link(
+                brief=brief,
+                user=request.user,
+                days=form.cleaned_data["days"],
+                revision=form.cleaned_data["revision"],
+                note=form.cleaned_data["note"],
+            )
+            url = request.build_absolute_uri(reverse("shared_preview", args=[make_token(link)]))
+            until = timezone.localtime(link.expires_at)
+            messages.success(request, f"Share this link (valid until {until:%Y-%m-%d %H:%M %Z}): {url}")
+            return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
+        links = list(
+            PreviewLink.objects.filter(brief=brief).select_related("revision", "created_by").prefetch_related("uses")
+        )
+        for link in links:
+            link.url = request.build_absolute_uri(reverse("shared_preview", args=[make_token(link)]))
+        context = self._context(request, brief, "Share preview", form=form, links=links, can_change=True)
+        return TemplateResponse(request, "admin/briefs/brief/share.html", context)
+
+    def revoke_share_view(self, request, object_id, link_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._brief_or_404(request, object_id, change=True)
+        link = get_object_or_404(PreviewLink, pk=link_id, brief=brief)
+        revoke_preview_link(link=link, user=request.user)
+        messages.success(request, "The preview link is revoked; it no longer shows the brief.")
+        return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
+
+    def presence_view(self, request, object_id):
+        """Heartbeat from an open change page (static/briefs/admin/presence.js)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._brief_or_404(request, object_id)
+        presence.mark_editing(brief_pk=brief.pk, user=request.user)
+        others = presence.other_editors(brief_pk=brief.pk, user=request.user)
+        return JsonResponse({"others": [name for name, _ in others]})

@@ -1,0 +1,194 @@
+"""The brief change form's side of revisions: pending edits of live briefs, no lost updates,
+"who else is editing".
+
+How an edit of a published brief stays invisible: the change form and its inlines are filled
+from the working copy (the pending revision, else the live row), the inline formsets are
+unbound from the live quote/link rows (every row posts as a new one), and saving records the
+posted content as a pending revision instead of writing the brief. Publishing that revision
+(``briefs.revisions.publish_revision``) writes it to the live brief.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import presence
+from .admin_revision_views import RevisionViewsMixin
+from .models import Brief, ExpertQuote, RelatedLink
+from .revisions import (
+    apply_data,
+    data_from_forms,
+    ensure_baseline,
+    is_edited_as_pending,
+    latest_revision,
+    live_revision,
+    pending_revision,
+    save_revision,
+    working_copy,
+)
+
+INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
+PUBLISHING_FIELDS = ["status", "published_at", "expires_at"]
+FORM_FIELDS_FROM_DATA = ["title", "slug", "type", "summary", "authors", "issues", "developments", "body"]
+
+
+def conflict_message(brief, opened, latest):
+    when = timezone.localtime(latest.created_at)
+    compare = reverse("admin:briefs_brief_compare", args=[brief.pk])
+    return format_html(
+        "This brief was changed by {name} at {when} after you opened it (revision {latest}; you opened "
+        'revision {opened}). <a href="{compare}?a={opened_id}&amp;b={latest_id}">Compare their changes</a>. '
+        "Your input is kept below: saving again replaces their version with yours (theirs stays in the history).",
+        name=latest.author_name,
+        when=f"{when:%Y-%m-%d %H:%M:%S %Z}",
+        latest=latest.number,
+        opened=opened.number if opened else 0,
+        compare=compare,
+        opened_id=opened.pk if opened else latest.pk,
+        latest_id=latest.pk,
+    )
+
+
+def revision_form(form_class, brief, working):
+    """``form_class`` plus the revision the form was opened at, refusing saves over newer ones."""
+
+    class RevisionForm(form_class):
+        opened_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            latest = latest_revision(brief)
+            self.fields["opened_revision"].initial = latest.number if latest else 0
+            if working is not None and not self.is_bound:
+                self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
+
+        def clean(self):
+            cleaned = super().clean()
+            opened_number = cleaned.get("opened_revision")
+            if opened_number is None:
+                # Posted without the field (scripts, API-style tests): nothing to compare with.
+                return cleaned
+            Brief.objects.select_for_update().filter(pk=brief.pk).first()  # check and save as one step
+            latest = latest_revision(brief)
+            if latest and latest.number > opened_number:
+                # Opened before any revision existed: revision 1 then keeps what the page showed.
+                opened = brief.revisions.filter(number=max(opened_number, 1)).first()
+                self.add_error(None, ValidationError(conflict_message(brief, opened, latest), code="stale"))
+                # A second, deliberate save goes through: the user has now seen the other version.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("opened_revision")] = str(latest.number)
+            return cleaned
+
+    return RevisionForm
+
+
+class RevisionAdminMixin(RevisionViewsMixin):
+    """Mix into BriefAdmin (before admin.ModelAdmin)."""
+
+    change_form_template = "admin/briefs/brief/change_form.html"
+
+    def _pending_mode(self, request, obj):
+        """Whether this request edits a published brief (saves become pending revisions).
+
+        Decided once per request, from the database, before the form touches ``obj``.
+        """
+        if obj is None or obj.pk is None:
+            return False
+        cache = request.__dict__.setdefault("_brief_pending_mode", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = is_edited_as_pending(obj)
+        return cache[obj.pk]
+
+    def _working_copy(self, request, obj):
+        cache = request.__dict__.setdefault("_brief_working_copy", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = working_copy(obj)
+        return cache[obj.pk]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or obj.pk is None:
+            return form_class
+        # Only an unbound form (the page being opened) shows the working copy.
+        opening = request.method != "POST" and self._pending_mode(request, obj)
+        return revision_form(form_class, obj, self._working_copy(request, obj) if opening else None)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        if not self._pending_mode(request, obj):
+            yield from super().get_formsets_with_inlines(request, obj)
+            return
+        for inline in self.get_inline_instances(request, obj):
+            # Opening the page: one form per row of the working copy. Posting: the management form counts.
+            extra = 0
+            if request.method != "POST":
+                extra = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
+            yield inline.get_formset(request, obj, extra=extra), inline
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if self._pending_mode(request, obj):
+            # The live rows stay untouched: every quote and link of the working copy is a new row.
+            kwargs["queryset"] = inline.model.objects.none()
+            if request.method != "POST":
+                kwargs["initial"] = [dict(row) for row in self._working_copy(request, obj)[INLINE_KEYS[inline.model]]]
+        return kwargs
+
+    def save_model(self, request, obj, form, change):
+        if change and self._pending_mode(request, obj):
+            # Content waits as a pending revision; status and dates are workflow state and apply now.
+            changed = {name: getattr(obj, name) for name in PUBLISHING_FIELDS if name in form.changed_data}
+            if changed:
+                Brief.objects.filter(pk=obj.pk).update(**changed)
+            return
+        if change:
+            ensure_baseline(brief=obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        brief = form.instance
+        if change and self._pending_mode(request, brief):
+            for formset in formsets:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            ensure_baseline(brief=brief)
+            revision = save_revision(brief=brief, user=request.user, data=data_from_forms(form, formsets))
+            if brief.status == Brief.Status.PUBLISHED:
+                messages.info(
+                    request,
+                    f"Saved as pending revision {revision.number}. Readers still see the live version "
+                    "until an editor publishes the pending changes.",
+                )
+            else:
+                # Taken off the site in this same save: nothing is live to protect any more.
+                apply_data(brief, revision.data)
+                revision.applied_at = timezone.now()
+                revision.save(update_fields=["applied_at"])
+        else:
+            super().save_related(request, form, formsets, change)
+            save_revision(brief=brief, user=request.user)
+        presence.stop_editing(brief_pk=brief.pk, user=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        brief = self.get_object(request, unquote(object_id)) if object_id else None
+        if brief is not None and self.has_view_or_change_permission(request, brief):
+            presence.mark_editing(brief_pk=brief.pk, user=request.user)
+            extra_context = {**self.revision_context(request, brief), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def revision_context(self, request, brief):
+        """What the change page's revision banner and buttons show."""
+        live, latest = live_revision(brief), latest_revision(brief)
+        pending = pending_revision(brief) if self._pending_mode(request, brief) else None
+        return {
+            "revision_live": live,
+            "revision_latest": latest,
+            "revision_pending": pending,
+            "revision_is_live_brief": self._pending_mode(request, brief),
+            "revision_is_scheduled": self._pending_mode(request, brief) and not brief.is_live(),
+            "revision_can_publish": request.user.has_perm("briefs.publish_brief"),
+            "revision_can_change": self.has_change_permission(request, brief),
+            "revision_other_editors": presence.other_editors(brief_pk=brief.pk, user=request.user),
+        }

@@ -1,0 +1,175 @@
+"""Preview: render a brief's working copy (or any revision) with the public template.
+
+Context contract with ``templates/briefs/brief_detail.html`` (the public detail view passes the
+same names): ``brief`` and ``object`` are a Brief whose content fields come from the revision
+and whose ``quotes``, ``related_links``, ``authors`` and ``issues`` managers answer ``.all``
+from memory (Django's prefetch cache, as after ``prefetch_related``), with each quote's
+``expert`` and each link's ``target_brief`` loaded. Previews add ``preview`` (True) and
+``preview_label``; ``base.html`` shows the "Preview — not published" banner and a robots
+``noindex`` meta tag when ``preview`` is set.
+
+Share links: ``/preview/<token>/``, where the token is a PreviewLink's random key signed with
+``django.core.signing.Signer`` (salt ``PREVIEW_SALT``). A tampered or unknown token answers 404; an
+expired or revoked link answers 410 Gone with a short explanation. Every request with a known
+link is logged (PreviewLinkUse), and every answer carries ``Cache-Control: private, no-store``
+and ``X-Robots-Tag: noindex``.
+"""
+
+import datetime
+import ipaddress
+import uuid
+from functools import wraps
+
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from experts.models import Expert
+from issues.models import Issue
+
+from .models import Brief, BriefType, ExpertQuote, PreviewLink, PreviewLinkUse, RelatedLink
+from .revisions import working_copy
+
+PREVIEW_SALT = "briefs.preview-link"
+DEFAULT_LINK_DAYS = 7
+MAX_LINK_DAYS = 90
+
+
+def _cached_queryset(model, items):
+    """A queryset that answers from ``items`` without a query, as a prefetched one does."""
+    queryset = model.objects.none()
+    queryset._result_cache = list(items)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def preview_brief(brief, data):
+    """An unsaved-in-spirit copy of ``brief`` showing ``data`` (revision data) instead of its row.
+
+    The copy keeps the brief's primary key (so related managers can be built) but is never
+    saved: callers only render it.
+    """
+    preview = Brief.objects.select_related("type").get(pk=brief.pk)
+    for name in ("title", "slug", "summary", "developments", "body"):
+        setattr(preview, name, data[name])
+    preview.type = BriefType.objects.filter(pk=data["type"]).first() or preview.type
+    experts = Expert.objects.in_bulk(set(data["authors"]) | {q["expert"] for q in data["quotes"]})
+    targets = Brief.objects.in_bulk([link["target_brief"] for link in data["related_links"] if link["target_brief"]])
+    quotes = [
+        ExpertQuote(brief=preview, expert=experts[q["expert"]], text=q["text"], expert_title=q["expert_title"])
+        for q in data["quotes"]
+        if q["expert"] in experts
+    ]
+    links = [
+        RelatedLink(
+            brief=preview,
+            target_brief=targets.get(link["target_brief"]),
+            url=link["url"],
+            title=link["title"],
+            byline=link["byline"],
+            order=link["order"],
+        )
+        for link in data["related_links"]
+        if link["target_brief"] is None or link["target_brief"] in targets
+    ]
+    preview._prefetched_objects_cache = {
+        "quotes": _cached_queryset(ExpertQuote, quotes),
+        "related_links": _cached_queryset(RelatedLink, links),
+        "authors": _cached_queryset(Expert, [experts[pk] for pk in data["authors"] if pk in experts]),
+        "issues": _cached_queryset(Issue, Issue.objects.filter(pk__in=data["issues"]).order_by("name")),
+    }
+    return preview
+
+
+def render_preview(request, brief, data, *, label, status=200):
+    preview = preview_brief(brief, data)
+    context = {"brief": preview, "object": preview, "preview": True, "preview_label": label}
+    return private_noindex(render(request, "briefs/brief_detail.html", context, status=status))
+
+
+def private_noindex(response):
+    """Never stored by a shared cache or browser, never indexed."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _signer():
+    return signing.Signer(salt=PREVIEW_SALT)
+
+
+def make_token(link):
+    """``<key hex>:<signature>``: URL-safe, and worthless without the site's SECRET_KEY."""
+    return _signer().sign(link.key.hex)
+
+
+def create_preview_link(*, brief, user, days=DEFAULT_LINK_DAYS, revision=None, note=""):
+    """A share-preview link for ``brief`` (its latest working copy, or ``revision``) valid ``days`` days."""
+    if not 1 <= days <= MAX_LINK_DAYS:
+        raise ValueError(f"A preview link lasts 1 to {MAX_LINK_DAYS} days.")
+    if revision is not None and revision.brief_id != brief.pk:
+        raise ValueError("That revision belongs to another brief.")
+    now = timezone.now()
+    return PreviewLink.objects.create(
+        brief=brief,
+        revision=revision,
+        note=note,
+        created_by=user,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
+    )
+
+
+def revoke_preview_link(*, link, user):
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+    return link
+
+
+def truncated_ip(request):
+    """The client address cut to its network (IPv4 /24, IPv6 /48): enough to tell uses apart."""
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+    except ValueError:
+        return ""
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def _never_cached(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = render(request, "briefs/preview_gone.html", {"reason": "unknown"}, status=404)
+        return private_noindex(response)
+
+    return wrapped
+
+
+@_never_cached
+@require_safe
+def shared_preview(request, token):
+    """The public end of a share-preview link (no account needed)."""
+    try:
+        key = uuid.UUID(_signer().unsign(token))
+        link = PreviewLink.objects.select_related("brief", "revision").get(key=key)
+    except (signing.BadSignature, PreviewLink.DoesNotExist, ValueError) as error:
+        raise Http404("No such preview.") from error
+    state = link.state()
+    PreviewLinkUse.objects.create(
+        link=link,
+        ip_prefix=truncated_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        outcome="shown" if state == "usable" else state,
+    )
+    if state != "usable":
+        return render(request, "briefs/preview_gone.html", {"reason": state, "link": link}, status=410)
+    data = link.revision.data if link.revision else working_copy(link.brief)
+    label = f"revision {link.revision.number}" if link.revision else "latest working copy"
+    return render_preview(request, link.brief, data, label=label)

@@ -1,0 +1,208 @@
+"""Editing a live brief makes a pending revision: readers keep the live version until an editor
+publishes it."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+
+from briefs.models import Brief
+from briefs.revisions import pending_revision, publish_revision, restore_revision, save_revision
+from tests.admin_forms import change_form_data
+from tests.factories import (
+    BriefFactory,
+    ExpertFactory,
+    ExpertQuoteFactory,
+    IssueFactory,
+    SuperUserFactory,
+    UserFactory,
+)
+from tests.test_admin import errors_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = SuperUserFactory(username="editor", first_name="Ada", last_name="Editor")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def live_brief():
+    expert = ExpertFactory(name="Bradley Bowman", title="Senior Director")
+    brief = BriefFactory(title="Live title", summary="Live summary.", issues=[IssueFactory(name="Iran")])
+    ExpertQuoteFactory(brief=brief, expert=expert, text="The live quote.")
+    return brief
+
+
+def change_url(brief):
+    return reverse("admin:briefs_brief_change", args=[brief.pk])
+
+
+def edit(client, brief, **overrides):
+    page = client.get(change_url(brief))
+    response = client.post(change_url(brief), change_form_data(page, **overrides))
+    assert response.status_code == 302, errors_of(response)
+    return response
+
+
+def contributor():
+    """Staff who may edit briefs but not publish them."""
+    user = UserFactory(username="contributor", first_name="Cory", last_name="Contributor", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_brief", "change_brief"]))
+    return user
+
+
+def test_edit_of_a_live_brief_stays_invisible_to_readers(client, editor, live_brief):
+    public_url = live_brief.get_absolute_url()
+    edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
+
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title"
+    assert [q.text for q in live_brief.quotes.all()] == ["The live quote."]
+    client.logout()
+    html = client.get(public_url).content.decode()
+    assert "Live title" in html and "The live quote." in html
+    assert "Pending title" not in html and "The pending quote." not in html
+
+    pending = pending_revision(live_brief)
+    assert pending.data["title"] == "Pending title"
+    assert [q["text"] for q in pending.data["quotes"]] == ["The pending quote."]
+
+
+def test_change_page_opens_on_the_pending_content_with_live_and_pending_banner(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title", summary="Pending summary.", **{"quotes-0-text": "Pending quote."})
+    response = client.get(change_url(live_brief))
+    html = response.content.decode()
+    form = response.context["adminform"].form
+    assert form["title"].value() == "Pending title"
+    assert response.context["inline_admin_formsets"][0].formset.forms[0]["text"].value() == "Pending quote."
+    assert "Pending changes" in html and "live version" in html
+    live, pending = live_brief.revisions.get(number=1), live_brief.revisions.get(number=2)
+    compare = reverse("admin:briefs_brief_compare", args=[live_brief.pk]) + f"?a={live.pk}&amp;b={pending.pk}"
+    assert compare in html
+    assert "Publish pending changes" in html
+
+
+def test_editing_on_keeps_building_the_pending_revision(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title")
+    edit(client, live_brief, summary="Pending summary.")
+    pending = pending_revision(live_brief)
+    assert (pending.number, pending.data["title"], pending.data["summary"]) == (3, "Pending title", "Pending summary.")
+    live_brief.refresh_from_db()
+    assert (live_brief.title, live_brief.summary) == ("Live title", "Live summary.")
+
+
+def test_publishing_the_pending_revision_makes_it_live(client, editor, live_brief):
+    edit(
+        client,
+        live_brief,
+        title="Published title",
+        issues=[],
+        **{"quotes-0-text": "The new quote.", "quotes-0-expert_title": ""},
+    )
+    pending = pending_revision(live_brief)
+    response = client.post(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk]))
+    assert response.status_code == 302
+
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Published title"
+    assert list(live_brief.issues.all()) == []
+    (quote,) = live_brief.quotes.all()
+    # Publishing fixes the expert's title on the quote, as the content model asks.
+    assert (quote.text, quote.expert_title) == ("The new quote.", "Senior Director")
+    assert pending_revision(live_brief) is None
+    client.logout()
+    html = client.get(live_brief.get_absolute_url()).content.decode()
+    assert "Published title" in html and "The new quote." in html
+
+
+def test_publish_revision_needs_the_publish_permission(client, live_brief, editor):
+    edit(client, live_brief, title="Pending title")
+    pending = pending_revision(live_brief)
+    writer = contributor()
+    with pytest.raises(PermissionDenied):
+        publish_revision(revision=pending, user=writer)
+
+    client.force_login(writer)
+    url = reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk])
+    assert "Publish pending changes" not in client.get(change_url(live_brief)).content.decode()
+    assert client.post(url).status_code == 403
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title"
+    assert pending_revision(live_brief) == pending
+
+    publisher = UserFactory(username="publisher", is_staff=True)
+    publisher.user_permissions.add(*Permission.objects.filter(codename__in=["view_brief", "publish_brief"]))
+    publish_revision(revision=pending, user=publisher)
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Pending title"
+
+
+def test_contributor_edit_of_a_live_brief_is_pending_too(client, live_brief):
+    client.force_login(contributor())
+    edit(client, live_brief, title="Contributor's title")
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title"
+    assert pending_revision(live_brief).created_by.username == "contributor"
+
+
+def test_restoring_on_a_live_brief_makes_a_pending_revision(editor, live_brief):
+    first = save_revision(brief=live_brief, user=editor)
+    Brief.objects.filter(pk=live_brief.pk).update(title="Changed live")
+    save_revision(brief=live_brief, user=editor)
+    restored = restore_revision(revision=first, user=editor)
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Changed live"
+    assert restored.applied_at is None and pending_revision(live_brief) == restored
+
+
+def test_only_the_pending_revision_is_published_from_the_admin(client, editor, live_brief):
+    old = save_revision(brief=live_brief, user=editor)
+    edit(client, live_brief, title="Pending title")
+    response = client.post(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk]), follow=True)
+    assert "is not the pending revision" in response.content.decode()
+    assert pending_revision(live_brief).data["title"] == "Pending title"
+    assert client.get(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk])).status_code == 405
+
+
+def test_form_opened_on_a_draft_that_is_published_meanwhile_saves_as_pending(client, editor):
+    brief = BriefFactory(title="Draft title", status=Brief.Status.DRAFT, published_at=None)
+    ExpertQuoteFactory(brief=brief, text="The quote.")
+    page = client.get(change_url(brief))
+    Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.PUBLISHED, published_at=brief.created_at)
+    data = change_form_data(page, title="Edited after publication", status="published")
+    published = timezone.localtime(brief.created_at)
+    data.update({"published_at_0": f"{published:%Y-%m-%d}", "published_at_1": f"{published:%H:%M:%S}"})
+    response = client.post(change_url(brief), data)
+    assert response.status_code == 302, errors_of(response)
+    brief.refresh_from_db()
+    assert brief.title == "Draft title"
+    pending = pending_revision(brief)
+    assert pending.data["title"] == "Edited after publication"
+    assert [q["text"] for q in pending.data["quotes"]] == ["The quote."]
+    assert [q.text for q in brief.quotes.all()] == ["The quote."]
+
+
+def test_publishing_a_pending_slug_taken_meanwhile_is_a_message_not_a_500(client, editor, live_brief):
+    edit(client, live_brief, slug="wanted-address")
+    BriefFactory(slug="wanted-address")
+    pending = pending_revision(live_brief)
+    url = reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk])
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "now used by another brief" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title" and pending_revision(live_brief) == pending
+
+
+def test_scheduled_brief_says_its_pending_changes_do_not_go_out_by_themselves(client, editor):
+    brief = BriefFactory(title="Scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
+    edit(client, brief, title="Scheduled, edited")
+    html = client.get(change_url(brief)).content.decode()
+    assert "not on the site now" in html and "unless they are published" in html
