@@ -328,5 +328,6 @@ class Correction(models.Model):
     def __str__(self):
         return f"Correction to {self.brief} ({self.at:%Y-%m-%d})"
 
+
 # Revisions and share-preview links live in their own module; importing them here registers them.
 from .revision_models import PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

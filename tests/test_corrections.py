@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs import workflow
+from briefs import revisions, workflow
 from briefs.models import Brief, Correction
 from briefs.workflow import WorkflowError
 from tests.factories import BriefFactory, ContributorFactory, EditorFactory
@@ -65,6 +65,10 @@ def test_correction_moves_corrected_at_and_typo_fix_does_not(client):
     }
     response = client.post(reverse("admin:briefs_brief_change", args=[brief.pk]), edit)
     assert response.status_code == 302
+    # The brief is live, so the edit waits as pending changes until an editor publishes them.
+    brief.refresh_from_db()
+    assert brief.title.endswith("U.S. Forces")
+    revisions.publish_revision(revision=revisions.pending_revision(brief), user=editor)
     brief.refresh_from_db()
     assert brief.title.endswith("US Forces")
     assert brief.corrected_at == corrected_at

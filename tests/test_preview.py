@@ -206,8 +206,9 @@ def test_share_preview_runs_a_fixed_number_of_queries(client, editor, draft, cou
     url = share(client, draft)
     client.logout()
     # Link, use log, the working copy (revisions, row, authors, issues, quotes, links), then the
-    # preview's lookups: brief, type, experts, linked briefs, issues. The same at 1 and 30 items.
-    with django_assert_max_num_queries(13):
+    # preview's lookups: brief, type, experts, linked briefs, issues, and the brief's public
+    # corrections (shown in previews as on the page). The same at 1 and 30 items.
+    with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.content.decode().count('class="quote"') == count + 1
 

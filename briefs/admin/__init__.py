@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from .admin_revisions import RevisionAdminMixin
-from .admin_workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
-from .forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
-from .models import Brief, BriefType, ExpertQuote, RelatedLink
+from ..forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
+from ..models import Brief, BriefType, ExpertQuote, RelatedLink
+from .revisions import RevisionAdminMixin
+from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 
 
 class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):

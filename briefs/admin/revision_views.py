@@ -3,7 +3,7 @@ preview and share-preview links. Mixed into BriefAdmin through ``RevisionAdminMi
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import presence
-from .models import PreviewLink, Revision
-from .preview import (
+from .. import presence
+from ..models import PreviewLink, Revision
+from ..preview import (
     DEFAULT_LINK_DAYS,
     MAX_LINK_DAYS,
     create_preview_link,
@@ -22,8 +22,8 @@ from .preview import (
     render_preview,
     revoke_preview_link,
 )
-from .revision_diff import compare
-from .revisions import (
+from ..revision_diff import compare
+from ..revisions import (
     data_from_forms,
     live_revision,
     pending_revision,
@@ -31,6 +31,7 @@ from .revisions import (
     restore_revision,
     working_copy,
 )
+from .base import BriefObjectMixin
 
 
 class ShareForm(forms.Form):
@@ -55,7 +56,7 @@ class ShareForm(forms.Form):
         self.fields["revision"].label_from_instance = lambda rev: f"Revision {rev.number} ({rev.author_name})"
 
 
-class RevisionViewsMixin:
+class RevisionViewsMixin(BriefObjectMixin):
     def get_urls(self):
         def wrap(view):
             return self.admin_site.admin_view(view)
@@ -76,17 +77,6 @@ class RevisionViewsMixin:
         return urls + super().get_urls()
 
     # -- helpers --------------------------------------------------------------------------------
-
-    def _brief_or_404(self, request, object_id, *, change=False):
-        brief = self.get_object(request, unquote(object_id))
-        if brief is None:
-            raise Http404("No such brief.")
-        allowed = (
-            self.has_change_permission(request, brief) if change else self.has_view_or_change_permission(request, brief)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return brief
 
     def _revision_or_404(self, brief, revision_id):
         # Scoped to the brief: a hand-made URL pairing one brief with another's revision is a 404.

@@ -17,8 +17,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from . import workflow
-from .models import Brief
+from .. import workflow
+from ..models import Brief
+from .base import BriefObjectMixin
 
 TRANSITION_FUNCTIONS = {
     "submit": workflow.submit_for_review,
@@ -74,7 +75,7 @@ class FollowsBriefInlineMixin:
         return super().has_delete_permission(request, obj) and self._brief_editable(request, obj)
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(BriefObjectMixin):
     """Mixed into BriefAdmin: status changes only through transitions, shown per the user's rights."""
 
     def get_urls(self):
@@ -134,14 +135,6 @@ class WorkflowAdminMixin:
         }
 
     # Views
-
-    def _brief_or_404(self, request, object_id):
-        brief = self.get_object(request, unquote(object_id))
-        if brief is None:
-            raise Http404("No such brief.")
-        if not self.has_view_permission(request, brief):
-            raise PermissionDenied
-        return brief
 
     def _back(self, brief):
         return redirect(reverse("admin:briefs_brief_change", args=[brief.pk]))

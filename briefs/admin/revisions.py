@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import presence
-from .admin_revision_views import RevisionViewsMixin
-from .models import Brief, ExpertQuote, RelatedLink
-from .revisions import (
+from .. import presence
+from ..models import Brief, ExpertQuote, RelatedLink
+from ..revisions import (
     apply_data,
     data_from_forms,
     ensure_baseline,
@@ -30,6 +29,7 @@ from .revisions import (
     save_revision,
     working_copy,
 )
+from .revision_views import RevisionViewsMixin
 
 INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
 PUBLISHING_FIELDS = ["status", "published_at", "expires_at"]
