@@ -1,0 +1,75 @@
+"""Sample content for the public-site tests: one call builds a small, complete site."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from tests.factories import (
+    BriefFactory,
+    BriefTypeFactory,
+    ExpertFactory,
+    ExpertQuoteFactory,
+    IssueFactory,
+    RelatedLinkFactory,
+)
+
+
+@dataclass
+class Site:
+    parent: object
+    issue: object
+    brief_type: object
+    expert: object
+    brief: object
+    briefs: list = field(default_factory=list)
+
+
+def build_site(count=1):
+    """``count`` live briefs tagged with a sub-issue, written by and quoting one expert; the first
+    (newest) one carries ``count`` quotes, related links and issues, so its page is as full as a list."""
+    parent = IssueFactory(name="Iran", slug="iran", featured=True)
+    issue = IssueFactory(name="Iran Global Threat Network", slug="iran-global-threat-network", parent=parent)
+    brief_type = BriefTypeFactory(name="Flash Brief")
+    expert = ExpertFactory(name="Bradley Bowman", slug="bradley-bowman", title="Senior Director")
+    expert.issues.set([issue])
+    now = timezone.now()
+    briefs = [
+        BriefFactory(
+            title=f"Brief {i}",
+            slug=f"brief-{i}",
+            type=brief_type,
+            issues=[issue],
+            authors=[expert],
+            published_at=now - datetime.timedelta(hours=i + 1),
+        )
+        for i in range(count)
+    ]
+    brief = briefs[0]
+    extra_issues = [IssueFactory(name=f"Topic {i}", slug=f"topic-{i}") for i in range(count - 1)]
+    brief.issues.add(*extra_issues)
+    for i in range(count):
+        ExpertQuoteFactory(brief=brief, expert=expert, text=f"Quote number {i}.")
+    for i in range(count):
+        if i % 2 and i < len(briefs):
+            RelatedLinkFactory(brief=brief, target_brief=briefs[i], url="", title="", byline="")
+        else:
+            RelatedLinkFactory(brief=brief, title=f"Outside report {i}", url=f"https://example.org/{i}")
+    for other in briefs[1:]:
+        ExpertQuoteFactory(brief=other, expert=expert, text=f"Quoted in {other.title}.")
+    return Site(parent=parent, issue=issue, brief_type=brief_type, expert=expert, brief=brief, briefs=briefs)
+
+
+def public_urls(site):
+    """Every public page type of the URL contract (search and feeds excepted: their own issues)."""
+    return [
+        "/",
+        "/briefs/",
+        site.brief_type.get_absolute_url(),
+        site.brief.get_absolute_url(),
+        "/issues/",
+        site.issue.get_absolute_url(),
+        site.parent.get_absolute_url(),
+        "/experts/",
+        site.expert.get_absolute_url(),
+    ]
