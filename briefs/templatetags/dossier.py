@@ -5,8 +5,8 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.csp import nonce_attr
 from django.utils import timezone
+from django.utils.csp import nonce_attr
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
