@@ -1,5 +1,6 @@
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
@@ -8,34 +9,57 @@ from experts.models import Expert
 
 from .models import Issue
 
+# Counting distinct live briefs per subtree reads every (issue, live brief) pair: about 0.5 s at
+# 50,000 briefs on PostgreSQL. The counts are cached this long; the tree itself is always fresh.
+LIVE_COUNTS_CACHE_SECONDS = 5 * 60
+LIVE_COUNTS_CACHE_KEY = "issues:live-counts"
 
-def issue_tree():
-    """Top-level issues, each with ``subissues`` and ``live_count``: the distinct live briefs of the
-    issue and its descendants (what its page lists). Two queries whatever the size of the tree."""
-    issues = list(Issue.objects.all())
+
+def live_counts(issues, children):
+    """{issue pk: number of distinct live briefs of the issue and its descendants}: what its page lists."""
+    counts = cache.get(LIVE_COUNTS_CACHE_KEY)
+    if counts is not None:
+        return counts
     tagged = defaultdict(set)
     pairs = Brief.objects.live().filter(issue_links__isnull=False).order_by().values_list("issue_links__tag_id", "pk")
     for issue_id, brief_id in pairs:
         tagged[issue_id].add(brief_id)
-    by_pk = {issue.pk: issue for issue in issues}
-    for issue in issues:
-        issue.subissues = []
-    roots = []
-    for issue in issues:  # already in display order (sort_order, name)
-        parent = by_pk.get(issue.parent_id)
-        (parent.subissues if parent else roots).append(issue)
+    counts = {}
 
-    def count(issue, seen):
-        seen.add(issue.pk)
-        briefs = set(tagged[issue.pk])
-        for child in issue.subissues:
-            if child.pk not in seen:
-                briefs |= count(child, seen)
-        issue.live_count = len(briefs)
+    def subtree(pk, seen):
+        seen.add(pk)
+        briefs = set(tagged[pk])
+        for child in children[pk]:
+            if child not in seen:  # a cycle in bad data must not loop forever
+                briefs |= subtree(child, seen)
+        counts[pk] = len(briefs)
         return briefs
 
-    for root in roots:
-        count(root, set())
+    for issue in issues:
+        if issue.pk not in counts:
+            subtree(issue.pk, set())
+    cache.set(LIVE_COUNTS_CACHE_KEY, counts, LIVE_COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def issue_tree():
+    """Top-level issues in display order, each with ``subissues`` and ``live_count``."""
+    issues = list(Issue.objects.all())  # already in display order (sort_order, name)
+    by_pk = {issue.pk: issue for issue in issues}
+    children = defaultdict(list)
+    roots = []
+    for issue in issues:
+        issue.subissues = []
+    for issue in issues:
+        parent = by_pk.get(issue.parent_id)
+        if parent is None:
+            roots.append(issue)
+        else:
+            parent.subissues.append(issue)
+            children[parent.pk].append(issue.pk)
+    counts = live_counts(issues, children)
+    for issue in issues:
+        issue.live_count = counts.get(issue.pk, 0)
     return roots
 
 
