@@ -1,9 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class UnicodeSlugConverter:
+    """Issue slugs may be Unicode (django-taggit slugifies "Türkiye" to "türkiye"): accept and build them."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "issues"
 urlpatterns = [
     path("", views.IssueListView.as_view(), name="list"),
-    path("<slug:slug>/", views.IssueDetailView.as_view(), name="detail"),
+    path("<uslug:slug>/", views.IssueDetailView.as_view(), name="detail"),
 ]

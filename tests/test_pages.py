@@ -367,3 +367,11 @@ def test_500_page_renders_without_context_or_queries(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = render_to_string("500.html")
     assert "Something went wrong" in html and 'href="/static/css/site.css"' in html
+
+
+def test_issue_with_a_unicode_slug_has_a_page_and_links(client):
+    issue = IssueFactory(name="Türkiye", slug="türkiye")
+    brief = BriefFactory(issues=[issue])
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    assert issue.get_absolute_url() in text(client.get(brief.get_absolute_url()))
+    assert client.get("/issues/").status_code == 200
