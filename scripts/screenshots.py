@@ -170,13 +170,19 @@ def sample_content():
 
 
 def pick_pages():
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from briefs.models import Brief
     from issues.models import Issue
 
     brief = Brief.objects.live().annotate(n=Count("quotes")).order_by("-n", "-published_at").first()
-    issue = Issue.objects.filter(parent__isnull=True).annotate(n=Count("brief_links")).order_by("-n", "name").first()
+    live_links = Q(brief_links__content_object__in=Brief.objects.live())
+    issue = (
+        Issue.objects.filter(parent__isnull=True)
+        .annotate(n=Count("brief_links", filter=live_links))
+        .order_by("-n", "name")
+        .first()
+    )
     if brief is None or issue is None:
         sys.exit("The demo data has no live brief or no issue to photograph.")
     return {"brief": brief.get_absolute_url(), "issue": issue.get_absolute_url()}
