@@ -33,6 +33,8 @@ def build_site(count=1):
     brief_type = BriefTypeFactory(name="Flash Brief")
     expert = ExpertFactory(name="Bradley Bowman", slug="bradley-bowman", title="Senior Director")
     expert.issues.set([issue])
+    for i in range(count - 1):  # the expert index and the issue's experts list hold `count` experts
+        ExpertFactory(name=f"Colleague {i}", slug=f"colleague-{i}", program=f"Program {i % 3}").issues.set([issue])
     now = timezone.now()
     briefs = [
         BriefFactory(

@@ -38,6 +38,8 @@ def test_public_page_query_count_is_fixed(client, django_assert_max_num_queries,
     assert response.status_code == 200
     if count == 30 and page in {"all briefs", "type", "issue", "parent issue"}:
         assert response.content.decode().count('class="card"') == 20  # a full page of cards
+    if count == 30 and page in {"expert index", "issue"}:
+        assert response.content.decode().count('href="/experts/colleague-') == 29
     if page == "brief":  # as full as the list: `count` quotes, related links and issues
         html = response.content.decode()
         assert html.count('<figure class="quote">') == count
