@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.factories import (
@@ -12,6 +13,11 @@ from tests.factories import (
     ExpertQuoteFactory,
     IssueFactory,
     RelatedLinkFactory,
+)
+
+ONE_PIXEL_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 )
 
 
@@ -31,7 +37,12 @@ def build_site(count=1):
     parent = IssueFactory(name="Iran", slug="iran", featured=True)
     issue = IssueFactory(name="Iran Global Threat Network", slug="iran-global-threat-network", parent=parent)
     brief_type = BriefTypeFactory(name="Flash Brief")
-    expert = ExpertFactory(name="Bradley Bowman", slug="bradley-bowman", title="Senior Director")
+    expert = ExpertFactory(
+        name="Bradley Bowman",
+        slug="bradley-bowman",
+        title="Senior Director",
+        photo=SimpleUploadedFile("bowman.gif", ONE_PIXEL_GIF, content_type="image/gif"),
+    )
     expert.issues.set([issue])
     for i in range(count - 1):  # the expert index and the issue's experts list hold `count` experts
         ExpertFactory(name=f"Colleague {i}", slug=f"colleague-{i}", program=f"Program {i % 3}").issues.set([issue])
@@ -52,9 +63,11 @@ def build_site(count=1):
     brief.issues.add(*extra_issues)
     for i in range(count):
         ExpertQuoteFactory(brief=brief, expert=expert, text=f"Quote number {i}.")
-    for i in range(count):
-        if i % 2 and i < len(briefs):
+    for i in range(count):  # internal, external and citation (no URL) items in turn
+        if i % 3 == 1:
             RelatedLinkFactory(brief=brief, target_brief=briefs[i], url="", title="", byline="")
+        elif i % 3 == 2:
+            RelatedLinkFactory(brief=brief, title=f"Printed report {i}", url="", byline="Foreign Affairs")
         else:
             RelatedLinkFactory(brief=brief, title=f"Outside report {i}", url=f"https://example.org/{i}")
     for other in briefs[1:]:

@@ -17,7 +17,7 @@ from tests.factories import (
     IssueFactory,
     RelatedLinkFactory,
 )
-from tests.site_data import build_site, public_urls
+from tests.site_data import ONE_PIXEL_GIF, build_site, public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -319,12 +319,204 @@ def test_inactive_expert_keeps_a_profile(client):
 def test_expert_profile_shows_photo_bio_issues_authored_and_quoted_briefs(client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    expert = ExpertFactory(name="Jane Doe", slug="jane-doe", title="President")
+    quote = ExpertQuoteFactory(expert=expert, expert_title="Research Fellow", text="A measured view.")
+    html = text(client.get(quote.brief.get_absolute_url()))
+    assert '<figcaption><a href="/experts/jane-doe/">Jane Doe</a>, Research Fellow</figcaption>' in html
+    assert "President" not in html
+    assert "<blockquote><p>A measured view.</p></blockquote>" in html
+
+
+def test_related_reading_shows_live_briefs_external_links_and_citations(client):
+    brief = BriefFactory()
+    live_target = BriefFactory(title="A live neighbour")
+    gone = BriefFactory(title="A withdrawn neighbour", status=Brief.Status.WITHDRAWN)
+    RelatedLinkFactory(brief=brief, target_brief=live_target, url="", title="", byline="")
+    RelatedLinkFactory(brief=brief, target_brief=gone, url="", title="", byline="")
+    RelatedLinkFactory(brief=brief, title="Outside report", url="https://example.org/r", byline="by A and B")
+    RelatedLinkFactory(brief=brief, title="Print only", url="", byline="Foreign Affairs")
+    html = text(client.get(brief.get_absolute_url()))
+    assert f'<a href="{live_target.get_absolute_url()}">A live neighbour</a>' in html
+    assert "A withdrawn neighbour" not in html
+    assert '“<a href="https://example.org/r" rel="noopener">Outside report</a>,”\u00a0by A and B' in html.replace(
+        "&nbsp;", "\u00a0"
+    )
+    assert "<cite>“Print only,”</cite> Foreign Affairs" in html
+
+
+def test_related_reading_is_topped_up_with_suggestions_sharing_the_most_issues(client):
+    iran, israel, china = IssueFactory(name="Iran"), IssueFactory(name="Israel"), IssueFactory(name="China")
+    now = timezone.now()
+    brief = BriefFactory(title="The brief", issues=[iran, israel])
+    picked = BriefFactory(title="Hand picked", issues=[iran, israel])
+    RelatedLinkFactory(brief=brief, target_brief=picked, url="", title="", byline="")
+    both_old = BriefFactory(
+        title="Shares both, older", issues=[iran, israel], published_at=now - datetime.timedelta(days=9)
+    )
+    one_new = BriefFactory(title="Shares one, newest", issues=[iran], published_at=now - datetime.timedelta(minutes=5))
+    one_old = BriefFactory(title="Shares one, oldest", issues=[israel], published_at=now - datetime.timedelta(days=30))
+    BriefFactory(title="Shares one, oldest of all", issues=[israel], published_at=now - datetime.timedelta(days=60))
+    BriefFactory(title="Unrelated", issues=[china])
+    BriefFactory(title="Draft on Iran", issues=[iran], status=Brief.Status.DRAFT)
+    html = text(client.get(brief.get_absolute_url()))
+    suggested = re.findall(r'<li data-suggested="true">\s*<a href="[^"]+">([^<]+)</a>', html)
+    # 1 hand-picked + 3 suggestions = 4; the hand-picked one and the brief itself are not repeated.
+    assert suggested == [both_old.title, one_new.title, one_old.title]
+    assert "Suggested on the same issues" in html
+    assert html.count("Hand picked") == 1
+
+
+def test_no_suggestions_when_four_items_are_hand_picked(client):
+    issue = IssueFactory()
+    brief = BriefFactory(issues=[issue])
+    BriefFactory(title="Would be suggested", issues=[issue])
+    for i in range(4):
+        RelatedLinkFactory(brief=brief, title=f"Picked {i}")
+    html = text(client.get(brief.get_absolute_url()))
+    assert "Would be suggested" not in html and "data-suggested" not in html
+
+
+def test_wrong_date_in_the_url_redirects_permanently_to_the_canonical_url(client):
+    brief = BriefFactory(slug="the-brief", published_at=timezone.make_aware(datetime.datetime(2024, 4, 24, 9)))
+    for wrong in ("/briefs/2023/01/02/the-brief/", "/briefs/2024/4/24/the-brief/"):
+        response = client.get(wrong)
+        assert response.status_code == 301
+        assert response.headers["Location"] == "/briefs/2024/04/24/the-brief/"
+    assert client.get(brief.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/briefs/2024/04/24/no-such-brief/",
+        "/types/no-such-type/",
+        "/issues/no-such-issue/",
+        "/experts/no-such-expert/",
+        "/no-such-page/",
+    ],
+)
+def test_unknown_things_are_a_branded_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    html = text(response)
+    assert "<h1>Page not found</h1>" in html and '<meta name="robots" content="noindex">' in html
+
+
+def test_unpublished_brief_is_404_at_its_address(client):
+    brief = BriefFactory(status=Brief.Status.DRAFT)
+    assert client.get(f"/briefs/2024/01/01/{brief.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("param", ["page=abc", "page=0", "page=99", "page=-1", "page=2.5"])
+def test_bad_page_numbers_are_404(client, site, param):
+    for path in [
+        "/briefs/",
+        site.brief_type.get_absolute_url(),
+        site.issue.get_absolute_url(),
+        site.expert.get_absolute_url(),
+    ]:
+        assert client.get(f"{path}?{param}").status_code == 404, path
+    assert client.get(f"{site.expert.get_absolute_url()}?{param.replace('page', 'quoted')}").status_code == 404
+
+
+def test_briefs_list_is_newest_first_and_paginated(client):
+    brief_type = BriefTypeFactory()
+    now = timezone.now()
+    for i in range(25):
+        BriefFactory(title=f"Numbered {i:02d}", type=brief_type, published_at=now - datetime.timedelta(hours=i + 1))
+    first = text(client.get("/briefs/"))
+    assert first.index("Numbered 00") < first.index("Numbered 19")
+    assert "Numbered 20" not in first
+    assert 'rel="next" href="?page=2"' in first
+    second = text(client.get("/briefs/?page=2"))
+    assert "Numbered 24" in second and "Numbered 00" not in second
+    assert 'rel="prev" href="?"' in second
+    assert '<link rel="canonical" href="http://localhost:8000/briefs/?page=2">' in second
+    assert "<title>All briefs, page 2 | Dossier</title>" in second
+
+
+def test_type_page_lists_only_its_type(client):
+    flash, analysis = BriefTypeFactory(name="Flash Brief"), BriefTypeFactory(name="Analysis")
+    BriefFactory(title="A flash one", type=flash)
+    BriefFactory(title="An analysis", type=analysis)
+    html = text(client.get("/types/analysis/"))
+    assert "An analysis" in html and "A flash one" not in html
+
+
+def test_home_shows_latest_briefs_flash_briefs_and_featured_issues(client):
+    flash, analysis = BriefTypeFactory(name="Flash Brief"), BriefTypeFactory(name="Analysis")
+    BriefFactory(title="A flash one", type=flash)
+    BriefFactory(title="An analysis", type=analysis)
+    IssueFactory(name="Featured one", featured=True)
+    IssueFactory(name="Not featured")
+    html = text(client.get("/"))
+    flash_panel = html[html.index('id="flash"') :]
+    assert "A flash one" in flash_panel and "An analysis" not in flash_panel
+    assert html.index("An analysis") < html.index('id="flash"')
+    assert "Featured one" in html and "Not featured" not in html
+    assert 'href="/types/flash-brief/">All Flash Briefs' in html
+
+
+def test_issue_index_is_a_tree_with_live_counts_of_the_issue_and_its_descendants(client):
+    iran = IssueFactory(name="Iran")
+    network = IssueFactory(name="Iran Global Threat Network", parent=iran)
+    IssueFactory(name="Empty")
+    BriefFactory(issues=[iran, network])  # counted once under Iran
+    BriefFactory(issues=[network])
+    BriefFactory(issues=[network], status=Brief.Status.DRAFT)
+    html = text(client.get("/issues/"))
+    compact = re.sub(r"\s+", " ", html)
+    assert re.search(r'href="/issues/iran/">Iran</a> <span class="count">2 briefs</span> <ul class="issue-tree"> <li> '
+                     r'<a href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
+                     r'<span class="count">2 briefs</span>', compact)  # fmt: skip
+    assert '">Empty</a> <span class="count">0 briefs</span>' in compact
+
+
+def test_issue_page_lists_briefs_of_the_issue_and_its_descendants_with_experts(client):
+    iran = IssueFactory(name="Iran", description="<p>About Iran.</p>")
+    network = IssueFactory(name="Iran Global Threat Network", parent=iran)
+    china = IssueFactory(name="China")
+    now = timezone.now()
+    BriefFactory(title="On the network", issues=[network], published_at=now - datetime.timedelta(hours=1))
+    BriefFactory(title="On Iran", issues=[iran], published_at=now - datetime.timedelta(hours=2))
+    BriefFactory(title="On China", issues=[china])
+    ExpertFactory(name="Network Expert").issues.set([network])
+    ExpertFactory(name="Retired Expert", is_active=False).issues.set([iran])
+    html = text(client.get("/issues/iran/"))
+    assert "About Iran." in html
+    assert html.index("On the network") < html.index("On Iran")
+    assert "On China" not in html
+    assert 'href="/issues/iran-global-threat-network/">Iran Global Threat Network</a>' in html
+    assert "Network Expert" in html and "Retired Expert" not in html
+    child = text(client.get("/issues/iran-global-threat-network/"))
+    assert "On Iran" not in child and 'href="/issues/iran/">Iran</a>' in child
+
+
+def test_expert_index_groups_active_experts_by_program(client):
+    ExpertFactory(name="Alice A", program="Center on Economic and Financial Power")
+    ExpertFactory(name="Bob B", program="Center on Military and Political Power")
+    ExpertFactory(name="Carol C", program="")
+    ExpertFactory(name="Gone G", is_active=False)
+    html = text(client.get("/experts/"))
+    assert html.index("Center on Economic") < html.index("Alice A") < html.index("Center on Military")
+    assert html.index("Bob B") < html.index("Other experts") < html.index("Carol C")
+    assert "Gone G" not in html
+
+
+def test_inactive_expert_keeps_a_profile(client):
+    expert = ExpertFactory(is_active=False)
+    assert client.get(expert.get_absolute_url()).status_code == 200
+
+
+def test_expert_profile_shows_photo_bio_issues_authored_and_quoted_briefs(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     gif = (
         b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
         b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
     )
     expert = ExpertFactory(name="Jane Doe", slug="jane-doe", bio="<p>Jane studies sanctions.</p>")
-    expert.photo = SimpleUploadedFile("jane.gif", gif, content_type="image/gif")
+    expert.photo = SimpleUploadedFile("jane.gif", ONE_PIXEL_GIF, content_type="image/gif")
     expert.save()
     expert.issues.set([IssueFactory(name="Sanctions")])
     BriefFactory(title="Written by Jane", authors=[expert])
@@ -375,3 +567,9 @@ def test_issue_with_a_unicode_slug_has_a_page_and_links(client):
     assert client.get(issue.get_absolute_url()).status_code == 200
     assert issue.get_absolute_url() in text(client.get(brief.get_absolute_url()))
     assert client.get("/issues/").status_code == 200
+
+
+def test_main_menu_marks_the_current_section(client, site):
+    assert '<a href="/issues/" aria-current="page">Issues</a>' in text(client.get("/issues/"))
+    assert '<a href="/briefs/" aria-current="true">Briefs</a>' in text(client.get(site.brief.get_absolute_url()))
+    assert "aria-current" not in text(client.get("/"))

@@ -122,3 +122,11 @@ def iso(value):
     """A machine-readable time for datetime attributes and meta tags, to the second (the HTML
     checker refuses microseconds), in the site's time zone."""
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def nav_state(path, section):
+    """aria-current for a main-menu link: "page" on the section's own page, "true" below it."""
+    if path == section:
+        return "page"
+    return "true" if str(path).startswith(str(section)) else ""
