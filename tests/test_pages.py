@@ -377,3 +377,9 @@ def test_main_menu_marks_the_current_section(client, site):
     assert '<a href="/issues/" aria-current="page">Issues</a>' in text(client.get("/issues/"))
     assert '<a href="/briefs/" aria-current="true">Briefs</a>' in text(client.get(site.brief.get_absolute_url()))
     assert "aria-current" not in text(client.get("/"))
+
+
+def test_json_ld_carries_the_nonce_of_the_csp_header(client, site):
+    response = client.get(site.brief.get_absolute_url())
+    nonce = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">', text(response)).group(1)
+    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
