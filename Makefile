@@ -50,13 +50,15 @@ format: install
 	$(VENV)/bin/djhtml templates
 
 check: install
-	$(PY) manage.py check
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 # Tools the browser and HTML-validation tests need (CI installs them; `make test` skips without them).
 tools: node_modules/.installed
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium"; \
 		apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; }
+	@command -v jing >/dev/null || { echo "Installing Debian's jing (RELAX NG validator for the Atom feed test)"; \
+		apt-get install -y -q jing >/dev/null || { apt-get update -q && apt-get install -y -q jing; }; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

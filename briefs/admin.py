@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from .admin_workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 from .forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
 from .models import Brief, BriefType, ExpertQuote, RelatedLink
 
 
-class ExpertQuoteInline(admin.StackedInline):
+class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):
     model = ExpertQuote
     form = ExpertQuoteForm
     extra = 0
@@ -13,7 +14,7 @@ class ExpertQuoteInline(admin.StackedInline):
     verbose_name_plural = "Expert Analysis (quotes, in order)"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
     model = RelatedLink
     form = RelatedLinkForm
     fk_name = "brief"
@@ -23,7 +24,7 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(admin.ModelAdmin):
+class BriefAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = BriefAdminForm
     list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
     list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]
@@ -37,7 +38,8 @@ class BriefAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "type", "summary", "authors", "issues"]}),
         ("Latest Developments", {"fields": ["developments"]}),
         ("Further sections", {"fields": ["body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at"]}),
+        # Status changes only through the workflow buttons (briefs.workflow); it is shown read-only.
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "corrected_at"]}),
     ]
 
 

@@ -28,7 +28,7 @@ class BriefAdminForm(forms.ModelForm):
         model = Brief
         fields = [
             "title", "slug", "type", "summary", "authors", "issues",
-            "developments", "body", "status", "published_at", "expires_at",
+            "developments", "body", "published_at", "expires_at",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -41,7 +41,7 @@ class BriefAdminForm(forms.ModelForm):
         published_at, expires_at = cleaned.get("published_at"), cleaned.get("expires_at")
         if published_at and expires_at and expires_at <= published_at:
             self.add_error("expires_at", "The expiry time must be after the publication time.")
-        if cleaned.get("status") == Brief.Status.PUBLISHED and not published_at:
+        if self.instance.status == Brief.Status.PUBLISHED and "published_at" in self.fields and not published_at:
             self.add_error("published_at", "A published brief needs a publication time.")
         return cleaned
 

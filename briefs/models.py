@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -106,12 +107,39 @@ class Brief(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="created_briefs",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="submitted_briefs",
+        help_text="Who last submitted the brief for review: told when it is published or sent back.",
+    )
+    # The public "updated" time: moved by corrections only, never by typo fixes (feeds use it).
+    corrected_at = models.DateTimeField("last corrected", null=True, blank=True, editable=False)
 
     objects = BriefQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
+        # Workflow rights beyond add/change/delete/view; the Contributors and Editors groups hold them.
+        permissions = [
+            ("submit_brief", "Can submit a brief for review"),
+            ("review_brief", "Can send a brief in review back with changes requested"),
+            ("publish_brief", "Can publish or schedule a brief"),
+            ("withdraw_brief", "Can withdraw a published brief or reopen a withdrawn one"),
+            ("correct_brief", "Can add a public correction to a live brief"),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="brief_status_published"),
             models.Index(fields=["type", "status", "published_at"], name="brief_type_status_published"),
@@ -155,6 +183,16 @@ class Brief(models.Model):
     def public_date(self):
         """The date in the brief's URL: its publication date in the site's time zone."""
         return timezone.localdate(self.published_at or self.created_at or timezone.now())
+
+    @property
+    def public_updated_at(self):
+        """When readers were last told the brief changed: feeds' ``updated`` and ``lastBuildDate``.
+
+        Only a public correction moves it (typo fixes do not), so it is the correction time when
+        the brief has one (``corrected_at``, set by ``workflow.add_correction``) and the publication
+        time otherwise.
+        """
+        return self.corrected_at or self.published_at
 
     def is_live(self, now=None):
         now = now or timezone.now()
@@ -256,3 +294,43 @@ class RelatedLink(models.Model):
         if self.target_brief_id:
             return self.Kind.BRIEF
         return self.Kind.EXTERNAL if self.url else self.Kind.CITATION
+
+
+class Transition(models.Model):
+    """One step of a brief's workflow: who moved it, when, from which state to which, and why."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="transitions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="brief_transitions"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    from_state = models.CharField(max_length=20, choices=BriefStatus.choices)
+    to_state = models.CharField(max_length=20, choices=BriefStatus.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        get_latest_by = "at"
+        indexes = [models.Index(fields=["brief", "at"], name="transition_brief_at")]
+
+    def __str__(self):
+        return f"{self.brief}: {self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class Correction(models.Model):
+    """A dated public note on a live brief, shown on its page; it moves the brief's public "updated" time."""
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(help_text="Plain text, shown on the public page under “Correction”.")
+    at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="brief_corrections"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+        get_latest_by = "at"
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="correction_text_not_empty")]
+
+    def __str__(self):
+        return f"Correction to {self.brief} ({self.at:%Y-%m-%d})"

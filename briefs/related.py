@@ -21,6 +21,7 @@ def brief_page_queryset():
         .prefetch_related(
             "authors",
             "issues",
+            "corrections",
             Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
             Prefetch(
                 "related_links",

@@ -7,18 +7,30 @@ from taggit.models import TagBase
 from briefs.richtext import RichTextField
 
 
+def descendant_ids_from(pairs, root_pk):
+    """Ids of ``root_pk`` and every issue below it, given the taxonomy as ``(pk, parent_id)`` pairs.
+
+    Split out of ``descendant_ids`` so a caller that already holds the taxonomy (the issue feed,
+    which must answer a conditional request in two queries) walks it the same way.
+    """
+    children = {}
+    for pk, parent_id in pairs:
+        children.setdefault(parent_id, []).append(pk)
+    ids, stack, seen = [], [root_pk], set()
+    while stack:
+        pk = stack.pop()
+        if pk in seen:  # a cycle already in the data; stop rather than loop
+            continue
+        seen.add(pk)
+        ids.append(pk)
+        stack.extend(children.get(pk, ()))
+    return ids
+
+
 class IssueQuerySet(models.QuerySet):
     def descendant_ids(self, issue):
         """Ids of ``issue`` and every issue below it, from one query over the (small) taxonomy."""
-        children = {}
-        for pk, parent_id in self.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        ids, stack = [], [issue.pk]
-        while stack:
-            pk = stack.pop()
-            ids.append(pk)
-            stack.extend(children.get(pk, ()))
-        return ids
+        return descendant_ids_from(self.values_list("pk", "parent_id"), issue.pk)
 
 
 class Issue(TagBase):

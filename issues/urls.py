@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .feeds import IssueFeed
 
 
 class UnicodeSlugConverter:
@@ -21,4 +22,6 @@ app_name = "issues"
 urlpatterns = [
     path("", views.IssueListView.as_view(), name="list"),
     path("<uslug:slug>/", views.IssueDetailView.as_view(), name="detail"),
+    path("<uslug:slug>/feed/", IssueFeed(), name="feed"),
+    path("<uslug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
 ]

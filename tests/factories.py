@@ -101,3 +101,31 @@ class RelatedLinkFactory(factory.django.DjangoModelFactory):
     url = "https://example.org/report"
     byline = "by A. Writer"
     order = factory.Sequence(lambda n: n)
+
+
+def _join(group_name):
+    """A post-generation hook adding the user to a group made by the workflow data migration."""
+
+    def join(user, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            user.groups.add(Group.objects.get(name=group_name))
+
+    return factory.PostGeneration(join)
+
+
+class ContributorFactory(UserFactory):
+    is_staff = True
+    join_group = _join("Contributors")
+
+    class Meta:
+        skip_postgeneration_save = True
+
+
+class EditorFactory(UserFactory):
+    is_staff = True
+    join_group = _join("Editors")
+
+    class Meta:
+        skip_postgeneration_save = True

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from briefs.models import Correction
 from tests.factories import (
     BriefFactory,
     BriefTypeFactory,
@@ -70,6 +71,8 @@ def build_site(count=1):
             RelatedLinkFactory(brief=brief, title=f"Printed report {i}", url="", byline="Foreign Affairs")
         else:
             RelatedLinkFactory(brief=brief, title=f"Outside report {i}", url=f"https://example.org/{i}")
+    for i in range(count):
+        Correction.objects.create(brief=brief, text=f"Correction number {i}.")
     for other in briefs[1:]:
         ExpertQuoteFactory(brief=other, expert=expert, text=f"Quoted in {other.title}.")
     return Site(parent=parent, issue=issue, brief_type=brief_type, expert=expert, brief=brief, briefs=briefs)

@@ -15,8 +15,8 @@ PINS = {
     "home": (lambda s: "/", 5),  # latest briefs + their authors and issues, Flash Briefs, featured issues
     "all briefs": (lambda s: "/briefs/", 4),  # count, page, authors, issues
     "type": (lambda s: s.brief_type.get_absolute_url(), 5),  # + the type
-    # brief + authors, issues, quotes with experts, live related links, suggestions
-    "brief": (lambda s: s.brief.get_absolute_url(), 6),
+    # brief + authors, issues, corrections, quotes with experts, live related links, suggestions
+    "brief": (lambda s: s.brief.get_absolute_url(), 7),
     "issue index": (lambda s: "/issues/", 2),  # the taxonomy, live (issue, brief) pairs
     # issue, taxonomy ids, count, page, authors, issues, sub-issues, experts
     "issue": (lambda s: s.issue.get_absolute_url(), 8),
@@ -43,6 +43,7 @@ def test_public_page_query_count_is_fixed(client, django_assert_max_num_queries,
     if page == "brief":  # as full as the list: `count` quotes, related links and issues
         html = response.content.decode()
         assert html.count('<figure class="quote">') == count
+        assert html.count('<p class="correction">') == count
         related = html[html.index('id="related"') : html.index('class="brief-issues"')]
         assert related.count("<li>") == count
         issues = html[html.index('class="brief-issues"') : html.index("</article>")]
@@ -56,7 +57,7 @@ def test_brief_page_with_suggestions_runs_a_fixed_number_of_queries(client, djan
     for i in range(count):
         ExpertQuoteFactory(brief=brief)
         BriefFactory(issues=issues[: i + 1])
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         html = client.get(brief.get_absolute_url()).content.decode()
     assert html.count('data-suggested="true"') == min(count, 4)
     assert html.count('<figure class="quote">') == count

@@ -88,7 +88,7 @@ def brief_json_ld(context, brief):
         "url": absolute(brief.get_absolute_url()),
         "mainEntityOfPage": absolute(brief.get_absolute_url()),
         "datePublished": brief.published_at,
-        "dateModified": max(brief.updated_at, brief.published_at),
+        "dateModified": brief.public_updated_at,  # moved by public corrections, not typo fixes
         "articleSection": brief.type.name,
         "keywords": [issue.name for issue in brief.issues.all()],
         "author": [person(author) for author in brief.authors.all()]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0001_initial'),
+        ('briefs', '0003_workflow_groups'),
         ('experts', '0001_initial'),
         ('issues', '0001_initial'),
     ]

@@ -1,0 +1,258 @@
+"""Dossier's benchmark, run by `make bench`.
+
+1. Builds a throw-away SQLite database (or the one in BENCH_DATABASE_URL) with the demo content
+   plus BENCH_BRIEFS generated live briefs (default 3,000), so pages are measured at a realistic size.
+2. Counts each public page's SQL queries at that size (they must not grow with the data).
+3. Serves the site with gunicorn (2 sync workers, DEBUG off, production static files) on
+   127.0.0.1 and loads each page with wrk (Debian's package; a Python client when wrk is missing):
+   a warm-up, then BENCH_PASSES measured passes of BENCH_SECONDS each.
+4. Prints requests/s, median and p99 latency and the ratio to /robots.txt (a near-bare Django view,
+   the machine's own ceiling), then checks the targets in TARGETS; exits 1 when a page misses one.
+
+Machines are shared, so compare ratios from one run rather than absolute numbers across runs.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BRIEFS = int(os.environ.get("BENCH_BRIEFS", "3000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+PASSES = int(os.environ.get("BENCH_PASSES", "2"))
+
+# Targets per page on a 2-core machine with 2 gunicorn workers: latency under load (16 connections)
+# and the most SQL queries a page may run whatever the data size.
+TARGETS = {"median_ms": 150.0, "p99_ms": 600.0, "max_queries": 15}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(args, env, **kwargs):
+    return subprocess.run([PYTHON, *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def seed_and_count():
+    """Runs inside Django (a subprocess): adds generated briefs, then prints URLs and query counts."""
+    import django
+
+    django.setup()
+    import datetime
+    import random
+
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from briefs.models import Brief, BriefIssue, BriefType, ExpertQuote
+    from experts.models import Expert
+    from issues.models import Issue
+
+    rng = random.Random(7)
+    issues, experts, types = list(Issue.objects.all()), list(Expert.objects.all()), list(BriefType.objects.all())
+    existing = Brief.objects.filter(slug__startswith="bench-").count()
+    now = timezone.now()
+    with transaction.atomic():
+        new = [
+            Brief(
+                title=f"Benchmark brief {n}: sanctions, proxies and deterrence",
+                slug=f"bench-{n}",
+                type=rng.choice(types),
+                summary="A generated brief that gives the benchmark a realistic amount of data.",
+                developments="<p>" + "Officials confirmed new measures this week. " * 12 + "</p>",
+                body="<h2>Background</h2><p>" + "Analysts expect further steps. " * 30 + "</p>",
+                status=Brief.Status.PUBLISHED,
+                published_at=now - datetime.timedelta(hours=n + 1),
+            )
+            for n in range(existing, BRIEFS)
+        ]
+        Brief.objects.bulk_create(new, batch_size=500)
+        created = Brief.objects.filter(slug__in=[b.slug for b in new])
+        links, quotes = [], []
+        for brief in created:
+            for issue in rng.sample(issues, k=min(3, len(issues))):
+                links.append(BriefIssue(content_object=brief, tag=issue))
+            for order, expert in enumerate(rng.sample(experts, k=min(2, len(experts)))):
+                quotes.append(ExpertQuote(brief=brief, expert=expert, text="Deterrence must be credible.", order=order))
+        BriefIssue.objects.bulk_create(links, batch_size=1000)
+        ExpertQuote.objects.bulk_create(quotes, batch_size=1000)
+
+    brief = Brief.objects.live().filter(quotes__isnull=False, issue_links__isnull=False).distinct().first()
+    issue = Issue.objects.filter(parent__isnull=True, children__isnull=False).first() or issues[0]
+    expert = Expert.objects.filter(quotes__isnull=False).first()
+    urls = {
+        "robots": "/robots.txt",
+        "home": "/",
+        "briefs": "/briefs/",
+        "brief": brief.get_absolute_url(),
+        "issue": issue.get_absolute_url(),
+        "expert": expert.get_absolute_url(),
+        "type": brief.type.get_absolute_url(),
+        "issues": "/issues/",
+        "experts": "/experts/",
+        "feed": "/feed/",
+        "issue feed": issue.get_absolute_url() + "feed/",
+        "sitemap": "/sitemap.xml",
+    }
+    client = Client()
+    result = {"live_briefs": Brief.objects.live().count(), "pages": {}}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(url).status_code
+        result["pages"][name] = {"url": url, "status": status, "queries": len(queries)}
+    print(json.dumps(result))
+
+
+def wrk(url):
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "10s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def ms(label):
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "median_ms": ms("50"), "p99_ms": ms("99"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def python_load(url):
+    """Fallback when wrk is missing: 16 threads of keep-alive-less requests for SECONDS."""
+    latencies, errors, stop = [], [0], time.monotonic() + SECONDS
+    lock = threading.Lock()
+
+    def worker():
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    response.read()
+                    ok = response.status < 400
+            except OSError:
+                ok = False
+            with lock:
+                latencies.append((time.perf_counter() - start) * 1000)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / SECONDS,
+        "median_ms": latencies[len(latencies) // 2],
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1],
+        "errors": errors[0],
+    }
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--seed":
+        sys.path.insert(0, str(ROOT))
+        return seed_and_count()
+
+    tmp = Path(tempfile.mkdtemp(prefix="dossier-bench-"))
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}"),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "SECURE_SSL_REDIRECT": "0",
+        "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)  # the local-memory cache unless a Redis is asked for
+    if os.environ.get("BENCH_REDIS_URL"):
+        env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+    server = None
+    try:
+        print(f"Building the database ({BRIEFS} generated briefs + demo content)...", flush=True)
+        run(["manage.py", "migrate", "--noinput", "-v0"], env)
+        run(["manage.py", "load_demo"], env, stdout=subprocess.DEVNULL)
+        run(["manage.py", "collectstatic", "--noinput", "-v0"], env)
+        counted = json.loads(run([__file__, "--seed"], env, capture_output=True, text=True).stdout)
+        print(f"{counted['live_briefs']} live briefs.", flush=True)
+
+        server = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+             "--no-control-socket", "--log-level", "warning"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/robots.txt", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not start")
+
+        load = wrk if shutil.which("wrk") else python_load
+        print(f"Load: {'wrk -t2 -c16' if load is wrk else 'Python client, 16 threads'}, "
+              f"{SECONDS}s per pass, {PASSES} passes after a warm-up.\n")  # fmt: skip
+        rows, failures = [], []
+        for name, page in counted["pages"].items():
+            url = base + page["url"]
+            load(url)  # warm-up: caches, connection pool, first-request imports
+            passes = [load(url) for _ in range(PASSES)]
+            best = max(passes, key=lambda p: p["rps"])
+            rows.append((name, page, passes, best))
+        ceiling = rows[0][3]["rps"]
+        print(f"{'page':<12} {'queries':>7} {'req/s (passes)':>22} {'median ms':>10} {'p99 ms':>8} {'vs robots':>9}")
+        for name, page, passes, best in rows:
+            rps = " / ".join(f"{p['rps']:.0f}" for p in passes)
+            print(
+                f"{name:<12} {page['queries']:>7} {rps:>22} {best['median_ms']:>10.1f} {best['p99_ms']:>8.1f} "
+                f"{best['rps'] / ceiling:>8.0%}"
+            )
+            if page["status"] != 200 or any(p["errors"] for p in passes):
+                failures.append(f"{name}: status {page['status']}, errors {[p['errors'] for p in passes]}")
+            if page["queries"] > TARGETS["max_queries"]:
+                failures.append(f"{name}: {page['queries']} queries > {TARGETS['max_queries']}")
+            for key in ("median_ms", "p99_ms"):
+                if best[key] > TARGETS[key]:
+                    failures.append(f"{name}: {key} {best[key]:.0f} > {TARGETS[key]:.0f}")
+        print(f"\nTargets: {TARGETS}")
+        if failures:
+            print("MISSED:\n  " + "\n  ".join(failures))
+            return 1
+        print("All pages meet the targets.")
+        return 0
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

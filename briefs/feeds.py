@@ -1,0 +1,313 @@
+"""RSS 2.0 and Atom 1.0 feeds: one base class, a small subclass per thing a reader can follow.
+
+Every feed lists the newest live briefs (``Brief.objects.live()``) in its scope. Each feed URL is
+one instance: RSS by default, Atom with ``atom=True`` (``SiteFeed()`` at ``/feed/``,
+``SiteFeed(atom=True)`` at ``/feed/atom/``). Instances are shared between requests, so nothing
+request-specific is ever stored on ``self``.
+
+Links, ids and the self link are built from ``settings.SITE_URL``, never from the request's
+``Host`` header: feeds are cached by CDNs and readers, and a forged header must not end up in a
+cached copy.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.http import http_date
+
+from .feedgenerators import BriefAtomFeed, BriefRssFeed
+from .models import Brief, BriefType, ExpertQuote
+from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
+
+FEED_LENGTH = 20
+# Readers and CDNs may reuse a feed this long at most (less when a scheduled change is nearer).
+MAX_AGE = 900
+# A rendering is reused while its ETag holds, at most this long.
+RENDER_CACHE_SECONDS = MAX_AGE
+LOGO = "img/logo.png"
+# Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
+FORMAT_VERSION = 1
+
+
+def absolute(url):
+    """``url`` (a path, or already absolute) as an absolute URL on the public site."""
+    return urljoin(settings.SITE_URL + "/", url)
+
+
+def absolutize_links(html, base_url):
+    """Re-sanitise ``html`` (defence in depth) and resolve every link against ``base_url``.
+
+    Feed readers show content away from our site, where ``/briefs/...`` or ``#section`` would
+    point nowhere.
+    """
+
+    def resolve(tag, name, value):
+        if name != "href" or value.startswith(("https://", "http://", "mailto:")):
+            return value
+        return urljoin(base_url, value)
+
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        clean_content_tags={"script", "style"},
+        attribute_filter=resolve,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def entry_content(brief, *, base_url):
+    """The brief's full text as one HTML fragment: developments, attributed quotes, body."""
+    parts = []
+    if brief.developments:
+        parts += [format_html("<h2>{}</h2>", "Latest Developments"), brief.developments]
+    quotes = brief.quotes.all()  # prefetched with their experts
+    if quotes:
+        parts.append(format_html("<h2>{}</h2>", "Expert Analysis"))
+    for quote in quotes:
+        paragraphs = [(part.strip(),) for part in re.split(r"\n\s*\n", quote.text) if part.strip()]
+        attribution = format_html('<a href="{}">{}</a>', quote.expert.get_absolute_url(), quote.expert.name)
+        if quote.attribution_title:
+            attribution = format_html("{}, {}", attribution, quote.attribution_title)
+        parts.append(
+            format_html(
+                "<figure><blockquote>{}</blockquote><figcaption>{}</figcaption></figure>",
+                format_html_join("", "<p>{}</p>", paragraphs),
+                attribution,
+            )
+        )
+    if brief.body:
+        parts.append(brief.body)
+    return absolutize_links("".join(parts), base_url)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a conditional request is answered from, without rendering the feed."""
+
+    etag: str
+    last_modified: int | None  # a Unix timestamp, as Django's conditional helpers take it
+    max_age: int
+
+
+class BriefFeed(Feed):
+    """The newest live briefs of one scope, as RSS 2.0 or (``atom=True``) Atom 1.0.
+
+    A subclass says what it follows: ``get_object`` (the issue, expert or type; ``DoesNotExist``
+    gives a 404), ``scope`` (a ``Q`` over briefs), ``url_name`` (the RSS URL's name; the Atom
+    one adds ``_atom``), ``url_kwargs``, ``title`` and ``description``.
+    """
+
+    feed_type = BriefRssFeed
+    url_name = "briefs:feed"
+
+    def __init__(self, *, atom=False):
+        self.atom = atom
+        if atom:
+            self.feed_type = BriefAtomFeed
+
+    # What the feed follows: subclasses override these.
+
+    def scope(self, obj):
+        return Q()
+
+    def url_kwargs(self, obj):
+        return {}
+
+    # HTTP: validators and caching computed from one aggregate query.
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        try:
+            obj = self.get_object(request, *args, **kwargs)
+        except ObjectDoesNotExist:
+            raise Http404("No such feed.") from None
+        freshness = self.freshness(obj)
+        response = get_conditional_response(request, etag=freshness.etag, last_modified=freshness.last_modified)
+        if response is None:
+            response = self.render(obj, request, etag=freshness.etag)
+        response.headers["ETag"] = freshness.etag
+        if freshness.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(freshness.last_modified)
+        patch_cache_control(response, public=True, max_age=freshness.max_age)
+        return response
+
+    def render(self, obj, request, *, etag):
+        """The feed as a response, rendered once per version and shared through the cache.
+
+        The ETag names the version (it changes whenever an entry could), so readers polling
+        without validators cost two queries, not a rendering. The cache lifetime bounds how long
+        a change the ETag cannot see (an expert's or issue's new name) takes to show.
+        """
+        key = "feed:" + etag.strip('"')
+        rendered = cache.get(key)
+        if rendered is None:
+            feed = self.get_feed(obj, request)
+            rendered = (feed.content_type, feed.writeString("utf-8").encode())
+            cache.set(key, rendered, RENDER_CACHE_SECONDS)
+        content_type, content = rendered
+        return HttpResponse(content, content_type=content_type)
+
+    def freshness(self, obj):
+        """ETag, Last-Modified and max-age for this feed, from one aggregate query.
+
+        The query also looks at briefs that are published but not yet live (scheduled) or no
+        longer live (expired, withdrawn). It reads only their times, never their content: the
+        next scheduled publication or expiry bounds max-age, so a scheduled brief reaches readers
+        and caches on time; recent expiries and edits move Last-Modified, so If-Modified-Since
+        never hides a change. Who is live is decided by ``live()`` alone (as a subquery).
+        """
+        now = timezone.now()
+        published = Q(status=Brief.Status.PUBLISHED)
+        is_live = Q(pk__in=Brief.objects.live().values("pk"))
+        figures = Brief.objects.filter(self.scope(obj)).aggregate(
+            live_count=Count("pk", filter=is_live),
+            # Any publication time reached (expired ones too: latest_expiry covers them); one
+            # use of the live() subquery keeps this aggregate cheap.
+            latest_published=Max("published_at", filter=published & Q(published_at__lte=now)),
+            latest_edit=Max("updated_at", filter=published | Q(status=Brief.Status.WITHDRAWN)),
+            latest_expiry=Max("expires_at", filter=published & Q(expires_at__lte=now)),
+            next_publication=Min("published_at", filter=published & Q(published_at__gt=now)),
+            next_expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
+        )
+        changes = [figures[key] for key in ("latest_published", "latest_edit", "latest_expiry") if figures[key]]
+        last_modified = int(max(changes).timestamp()) if changes else None
+        fingerprint = repr(
+            (
+                FORMAT_VERSION,
+                type(self).__name__,
+                self.atom,
+                self.feed_url(obj),
+                self.title(obj),
+                figures["live_count"],
+                *(figures[key] and figures[key].isoformat() for key in ("latest_published", "latest_edit")),
+                figures["latest_expiry"] and figures["latest_expiry"].isoformat(),
+            )
+        )
+        etag = quote_etag(hashlib.sha256(fingerprint.encode()).hexdigest()[:32])
+        upcoming = [figures[key] for key in ("next_publication", "next_expiry") if figures[key]]
+        max_age = MAX_AGE
+        if upcoming:
+            # Round down: a cache must not keep the old feed past the second the new one is due.
+            max_age = max(0, min(MAX_AGE, int((min(upcoming) - now).total_seconds())))
+        return Freshness(etag=etag, last_modified=last_modified, max_age=max_age)
+
+    # The feed.
+
+    def items(self, obj):
+        quotes = Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert"))
+        return Brief.objects.live().filter(self.scope(obj)).with_cards().prefetch_related(quotes)[:FEED_LENGTH]
+
+    def link(self, obj):
+        return absolute(reverse("briefs:home"))
+
+    def feed_url(self, obj):
+        name = f"{self.url_name}_atom" if self.atom else self.url_name
+        return absolute(reverse(name, kwargs=self.url_kwargs(obj)))
+
+    def feed_guid(self, obj):
+        return self.feed_url(obj)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: latest briefs"
+
+    def description(self, obj):
+        return f"The latest briefs published by {settings.SITE_NAME}."
+
+    def subtitle(self, obj):  # Atom's name for the description
+        return self.description(obj)
+
+    def author_name(self):
+        # Atom needs an author for entries without one (RFC 4287, 4.1.1): the institute.
+        return settings.SITE_NAME
+
+    def author_link(self):
+        return absolute("/")
+
+    def feed_extra_kwargs(self, obj):
+        return {"image_url": absolute(static(LOGO))}
+
+    # Each entry.
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # The summary is plain text; both formats read descriptions as HTML.
+        return escape(item.summary) if item.summary else None
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        """A tag: URI (RFC 4151) from the site's host, the creation date and the pk.
+
+        None of these change when an editor changes the title, the slug or the publication date,
+        so readers never show a brief twice.
+        """
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"tag:{host},{item.created_at.astimezone(datetime.UTC).date().isoformat()}:brief:{item.pk}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.public_updated_at
+
+    def item_categories(self, item):
+        return [issue.name for issue in item.issues.all()]
+
+    def item_extra_kwargs(self, item):
+        return {
+            "content": entry_content(item, base_url=self.item_link(item)),
+            "authors": [(author.name, absolute(author.get_absolute_url())) for author in item.authors.all()],
+        }
+
+
+class SiteFeed(BriefFeed):
+    """Every live brief: ``/feed/`` and ``/feed/atom/``."""
+
+
+class TypeFeed(BriefFeed):
+    """Live briefs of one type: ``/types/<slug>/feed/``."""
+
+    url_name = "briefs:type_feed"
+
+    def get_object(self, request, slug):
+        return BriefType.objects.get(slug=slug)
+
+    def scope(self, obj):
+        return Q(type=obj)
+
+    def url_kwargs(self, obj):
+        return {"slug": obj.slug}
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def description(self, obj):
+        return f"The latest briefs of type “{obj.name}” published by {settings.SITE_NAME}."

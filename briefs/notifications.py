@@ -1,0 +1,88 @@
+"""Plain-text emails about a brief's workflow, sent through Django's mail framework.
+
+Experts (a brief's authors) have no accounts, so "the author" here is the person who wrote the brief
+in the admin: whoever created it and whoever last submitted it. Nobody is emailed about their own action.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+
+EDITORS_GROUP = "Editors"
+
+
+def admin_url(brief):
+    return settings.SITE_URL + reverse("admin:briefs_brief_change", args=[brief.pk])
+
+
+def _send(subject, lines, recipients):
+    recipients = sorted({email for email in recipients if email})
+    if recipients:
+        send_mail(subject, "\n".join(lines) + "\n", None, recipients)
+
+
+def _name(user):
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def _authors(brief, transition):
+    users = [u for u in (brief.created_by, brief.submitted_by) if u and u.is_active and u != transition.user]
+    return [u.email for u in users]
+
+
+def _comment_lines(transition):
+    return ["", "Comment:", transition.comment] if transition.comment else []
+
+
+def submitted(*, brief, transition):
+    """To every active editor with an email address, except the submitter."""
+    editors = (
+        get_user_model()
+        .objects.filter(groups__name=EDITORS_GROUP, is_active=True)
+        .exclude(email="")
+        .exclude(pk=transition.user_id)
+    )
+    _send(
+        f"For review: {brief.title}",
+        [
+            f"{_name(transition.user)} submitted “{brief.title}” for review.",
+            *_comment_lines(transition),
+            "",
+            admin_url(brief),
+        ],
+        [user.email for user in editors],
+    )
+
+
+def changes_requested(*, brief, transition):
+    _send(
+        f"Changes requested: {brief.title}",
+        [
+            f"{_name(transition.user)} sent “{brief.title}” back to draft with changes requested.",
+            *_comment_lines(transition),
+            "",
+            "Edit the brief and submit it again:",
+            admin_url(brief),
+        ],
+        _authors(brief, transition),
+    )
+
+
+def published(*, brief, transition):
+    when = (
+        "is now live"
+        if brief.is_live()
+        else f"is scheduled for {timezone.localtime(brief.published_at):%Y-%m-%d %H:%M %Z}"
+    )
+    _send(
+        f"Published: {brief.title}",
+        [
+            f"{_name(transition.user)} published “{brief.title}”; it {when}.",
+            *_comment_lines(transition),
+            "",
+            admin_url(brief),
+        ],
+        _authors(brief, transition),
+    )

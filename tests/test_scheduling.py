@@ -1,0 +1,111 @@
+"""Scheduling and expiry happen at their second, with no job running; the admin Schedule page shows them."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from briefs import workflow
+from briefs.models import Brief
+from tests.factories import BriefFactory, ContributorFactory, EditorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOON = datetime.datetime(2030, 5, 6, 12, 0, 0, tzinfo=NEW_YORK)
+SECOND = datetime.timedelta(seconds=1)
+
+
+def visible(client, brief):
+    """Whether a reader sees the brief: on its page and in the list of briefs."""
+    page = client.get(brief.get_absolute_url())
+    listed = brief.title in client.get(reverse("briefs:list")).content.decode()
+    assert (page.status_code == 200) == listed
+    return listed
+
+
+def test_scheduled_brief_goes_live_at_its_second(client):
+    with time_machine.travel(NOON - datetime.timedelta(days=1), tick=False):
+        brief = BriefFactory(status=Brief.Status.IN_REVIEW, published_at=None, title="Scheduled one")
+        workflow.publish(brief=brief, user=EditorFactory(), at=NOON)
+        assert brief.status == Brief.Status.PUBLISHED
+        assert not visible(client, brief)
+    with time_machine.travel(NOON - SECOND, tick=False):
+        assert not visible(client, brief)
+    with time_machine.travel(NOON, tick=False):
+        assert visible(client, brief)
+
+
+def test_brief_expires_at_its_second(client):
+    expiry = NOON + datetime.timedelta(days=3)
+    with time_machine.travel(NOON, tick=False):
+        brief = BriefFactory(status=Brief.Status.DRAFT, published_at=None, expires_at=expiry, title="Expiring one")
+        workflow.publish(brief=brief, user=EditorFactory())
+        assert visible(client, brief)
+    with time_machine.travel(expiry - SECOND, tick=False):
+        assert visible(client, brief)
+    with time_machine.travel(expiry, tick=False):
+        assert not visible(client, brief)
+        assert brief.title not in client.get(reverse("briefs:home")).content.decode()
+
+
+def test_withdrawing_a_scheduled_brief_cancels_it(client):
+    with time_machine.travel(NOON - datetime.timedelta(hours=1), tick=False):
+        brief = BriefFactory(status=Brief.Status.DRAFT, published_at=None, title="Cancelled one")
+        editor = EditorFactory()
+        workflow.publish(brief=brief, user=editor, at=NOON)
+        workflow.withdraw(brief=brief, user=editor, comment="Embargo moved")
+    with time_machine.travel(NOON + SECOND, tick=False):
+        assert not visible(client, brief)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_schedule_page_groups_upcoming_publications_and_expiries_by_day(client):
+    tomorrow = NOON + datetime.timedelta(days=1)
+    BriefFactory(title="Goes out tomorrow morning", published_at=tomorrow.replace(hour=9))
+    BriefFactory(title="Goes out tomorrow evening", published_at=tomorrow.replace(hour=18))
+    BriefFactory(title="Goes out next week", published_at=NOON + datetime.timedelta(days=7))
+    BriefFactory(
+        title="Live until Friday", published_at=NOON - datetime.timedelta(days=2), expires_at=NOON.replace(day=10)
+    )
+    BriefFactory(title="Published yesterday", published_at=NOON - datetime.timedelta(days=1))
+    BriefFactory(title="Published long ago", published_at=NOON - datetime.timedelta(days=100))
+    BriefFactory(title="A draft", status=Brief.Status.DRAFT, published_at=NOON + datetime.timedelta(days=1))
+    BriefFactory(title="Withdrawn", status=Brief.Status.WITHDRAWN, published_at=NOON + datetime.timedelta(days=1))
+
+    client.force_login(ContributorFactory())
+    response = client.get(reverse("admin:briefs_brief_schedule"))
+    assert response.status_code == 200
+    upcoming = [(day.isoformat(), [b.title for b in briefs]) for day, briefs in response.context["upcoming_days"]]
+    assert upcoming == [
+        ("2030-05-07", ["Goes out tomorrow morning", "Goes out tomorrow evening"]),
+        ("2030-05-13", ["Goes out next week"]),
+    ]
+    expiring = [(day.isoformat(), [b.title for b in briefs]) for day, briefs in response.context["expiring_days"]]
+    assert expiring == [("2030-05-10", ["Live until Friday"])]
+    recent = [b.title for _, briefs in response.context["recent_days"] for b in briefs]
+    assert recent == ["Published yesterday", "Live until Friday"]
+    html = response.content.decode()
+    assert "Tuesday 7 May 2030" in html
+    assert "A draft" not in html and "Withdrawn" not in html and "Published long ago" not in html
+
+
+def test_schedule_page_needs_permission(client):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:briefs_brief_schedule")).status_code == 403
+    client.logout()
+    assert client.get(reverse("admin:briefs_brief_schedule")).status_code == 302  # to the login page
+
+
+def test_schedule_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    client.force_login(EditorFactory())
+    start = timezone.now()
+    for n in range(30):
+        BriefFactory(
+            published_at=start + datetime.timedelta(hours=n + 1), expires_at=start + datetime.timedelta(days=30)
+        )
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("admin:briefs_brief_schedule")).status_code == 200
