@@ -52,9 +52,13 @@ def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
     )
 
 
-def related_reading(brief):
-    """The hand-picked related items (already filtered to live targets) and the suggestions."""
+def suggestions_for(brief):
+    """Suggestions topping the brief's related reading up to ``RELATED_READING_SIZE`` items.
+
+    The hand-picked items come from ``brief.related_links.all()``, prefetched (and filtered to
+    live targets) by ``brief_page_queryset``; the template reads them from there too, so a preview
+    that fills the same prefetch cache renders the same page.
+    """
     links = list(brief.related_links.all())
     linked = [link.target_brief_id for link in links if link.target_brief_id]
-    suggestions = suggested_briefs(brief, exclude_ids=linked, limit=RELATED_READING_SIZE - len(links))
-    return links, suggestions
+    return suggested_briefs(brief, exclude_ids=linked, limit=RELATED_READING_SIZE - len(links))

@@ -5,7 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from issues.models import Issue
 
 from .models import Brief, BriefType
-from .related import brief_page_queryset, related_reading
+from .related import brief_page_queryset, suggestions_for
 
 # The type whose latest briefs the home page lists on their own.
 FLASH_BRIEF_SLUG = "flash-brief"
@@ -62,8 +62,7 @@ class BriefDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        links, suggestions = related_reading(self.object)
-        return super().get_context_data(related_links=links, suggestions=suggestions, **kwargs)
+        return super().get_context_data(suggestions=suggestions_for(self.object), **kwargs)
 
 
 class RobotsView(TemplateView):

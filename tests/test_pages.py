@@ -383,3 +383,17 @@ def test_json_ld_carries_the_nonce_of_the_csp_header(client, site):
     response = client.get(site.brief.get_absolute_url())
     nonce = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">', text(response)).group(1)
     assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+
+
+def test_brief_template_renders_a_preview_with_a_banner_and_noindex(rf, site):
+    from django.template.response import TemplateResponse
+
+    from briefs.related import brief_page_queryset
+
+    brief = brief_page_queryset().get(pk=site.brief.pk)
+    request = rf.get("/preview/some-token/")
+    context = {"brief": brief, "object": brief, "preview": True, "preview_label": "pending changes"}
+    html = TemplateResponse(request, "briefs/brief_detail.html", context).render().content.decode()
+    assert "Preview — not published." in html and '<meta name="robots" content="noindex">' in html
+    assert 'rel="canonical"' not in html
+    assert "Related Reading" in html and "Outside report 0" in html  # read from the brief's prefetch cache
