@@ -56,6 +56,8 @@ class BriefIssue(TaggedItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_brief_issue")]
+        # Issue pages, the issue tree and suggestions go from issues to briefs: index-only scans.
+        indexes = [models.Index(fields=["tag", "content_object"], name="briefissue_tag_brief")]
 
 
 class BriefStatus(models.TextChoices):
@@ -141,6 +143,9 @@ class Brief(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="brief_status_published"),
             models.Index(fields=["type", "status", "published_at"], name="brief_type_status_published"),
+            # Public listings order live briefs by (-published_at, -pk) and stop at a page: scanned
+            # backwards, this index yields them in order with no sort.
+            models.Index(fields=["status", "published_at", "id"], name="brief_live_listing"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=BriefStatus.values), name="brief_status_valid"),
@@ -217,6 +222,8 @@ class ExpertQuote(models.Model):
     class Meta:
         ordering = ["order", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty")]
+        # An expert's "Quoted in" list goes from the expert to the briefs quoting them.
+        indexes = [models.Index(fields=["expert", "brief"], name="quote_expert_brief")]
 
     def __str__(self):
         return f"{self.expert}: {self.text[:60]}"

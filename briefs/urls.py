@@ -1,8 +1,11 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
+from django.views.decorators.cache import cache_page
 
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
+from .sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
@@ -16,4 +19,11 @@ urlpatterns = [
     path("feed/atom/", SiteFeed(atom=True), name="feed_atom"),
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
+    path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap),
+        {"sitemaps": sitemaps()},
+        name="sitemap",
+    ),
 ]

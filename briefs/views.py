@@ -1,22 +1,32 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
 from issues.models import Issue
 
 from .models import Brief, BriefType
+from .related import brief_page_queryset, suggestions_for
+
+# The type whose latest briefs the home page lists on their own.
+FLASH_BRIEF_SLUG = "flash-brief"
 
 
 class HomeView(TemplateView):
     template_name = "briefs/home.html"
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["latest"] = Brief.objects.live().with_cards()[:10]
-        context["featured_issues"] = Issue.objects.filter(featured=True)
-        return context
+        live = Brief.objects.live()
+        return super().get_context_data(
+            latest=live.with_cards()[:8],
+            flash_briefs=live.filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6],
+            featured_issues=Issue.objects.filter(featured=True),
+            **kwargs,
+        )
 
 
 class BriefListView(ListView):
+    """All live briefs, newest first. An invalid or out-of-range ``?page=`` is a 404 (ListView)."""
+
     template_name = "briefs/brief_list.html"
     paginate_by = 20
 
@@ -36,14 +46,13 @@ class TypeDetailView(BriefListView):
 
 
 class BriefDetailView(DetailView):
+    """One live brief, found by slug; a URL whose date is not the brief's redirects permanently."""
+
     template_name = "briefs/brief_detail.html"
+    context_object_name = "brief"
 
     def get_queryset(self):
-        return (
-            Brief.objects.live()
-            .with_cards()
-            .prefetch_related("quotes__expert", "related_links__target_brief", "corrections")
-        )
+        return brief_page_queryset()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -51,3 +60,14 @@ class BriefDetailView(DetailView):
         if request.path != canonical:
             return redirect(canonical, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(suggestions=suggestions_for(self.object), **kwargs)
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sitemap_url=f"{settings.SITE_URL}/sitemap.xml", **kwargs)

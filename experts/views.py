@@ -1,28 +1,43 @@
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from briefs.models import Brief
+from briefs.models import Brief, ExpertQuote
+from briefs.pagination import paginate_or_404
 
 from .models import Expert
 
 
 class ExpertListView(ListView):
+    """Active experts grouped by program; those without a program come last."""
+
     template_name = "experts/expert_list.html"
 
     def get_queryset(self):
-        return Expert.objects.active()
+        no_program = ExpressionWrapper(Q(program=""), output_field=BooleanField())
+        return Expert.objects.active().annotate(no_program=no_program).order_by("no_program", "program", "name")
 
 
 class ExpertDetailView(ListView):
+    """A profile with two independent lists: briefs they wrote (``?page=``) and briefs quoting them
+    (``?quoted=``). Inactive experts keep their profile: their old briefs still link to it."""
+
     template_name = "experts/expert_detail.html"
-    paginate_by = 20
+    paginate_by = 10
 
     def get_queryset(self):
-        self.expert = get_object_or_404(Expert, slug=self.kwargs["slug"])
+        self.expert = get_object_or_404(Expert.objects.prefetch_related("issues"), slug=self.kwargs["slug"])
+        return Brief.objects.live().filter(authors=self.expert).with_cards()
+
+    def quoted_briefs(self):
+        quotes = ExpertQuote.objects.filter(expert=self.expert)
         return (
-            Brief.objects.live().filter(Q(authors=self.expert) | Q(quotes__expert=self.expert)).distinct().with_cards()
+            Brief.objects.live()
+            .filter(pk__in=quotes.values("brief_id"))
+            .select_related("type")
+            .prefetch_related(Prefetch("quotes", queryset=quotes, to_attr="expert_quotes"))
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(expert=self.expert, **kwargs)
+        quoted = paginate_or_404(self.quoted_briefs(), self.request.GET.get("quoted"), self.paginate_by)
+        return super().get_context_data(expert=self.expert, quoted_page=quoted, **kwargs)

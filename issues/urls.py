@@ -1,12 +1,27 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .feeds import IssueFeed
 
+
+class UnicodeSlugConverter:
+    """Issue slugs may be Unicode (django-taggit slugifies "Türkiye" to "türkiye"): accept and build them."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
 app_name = "issues"
 urlpatterns = [
     path("", views.IssueListView.as_view(), name="list"),
-    path("<slug:slug>/", views.IssueDetailView.as_view(), name="detail"),
-    path("<slug:slug>/feed/", IssueFeed(), name="feed"),
-    path("<slug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
+    path("<uslug:slug>/", views.IssueDetailView.as_view(), name="detail"),
+    path("<uslug:slug>/feed/", IssueFeed(), name="feed"),
+    path("<uslug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
 ]

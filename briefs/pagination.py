@@ -1,0 +1,12 @@
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404
+
+
+def paginate_or_404(queryset, number, per_page):
+    """One page of ``queryset`` for a ``?param=`` value: a missing value is page 1; a value that
+    is not a number or past the end is a 404 (as ListView does for ``?page=``), never a 500."""
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage as error:
+        raise Http404(f"No such page: {error}") from None

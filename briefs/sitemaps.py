@@ -1,0 +1,53 @@
+"""sitemap.xml: live briefs (with lastmod), types, issues and experts.
+
+Served through Django's cache (see ``briefs.urls``) for ``SITEMAP_CACHE_SECONDS``: a scheduled
+brief appears, and an expired one leaves, within that time.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+
+from .models import Brief, BriefType
+
+SITEMAP_CACHE_SECONDS = 15 * 60
+
+
+class SiteSitemap(Sitemap):
+    """Absolute URLs on SITE_URL, like canonical links, whatever host the crawler asked."""
+
+    limit = 5000
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+
+class BriefSitemap(SiteSitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Brief.objects.live().only("slug", "published_at", "updated_at", "created_at")
+
+    def lastmod(self, brief):
+        return max(brief.updated_at, brief.published_at)
+
+
+class BriefTypeSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        # Only types with something to read; the filter is a subquery on live().
+        return BriefType.objects.filter(briefs__in=Brief.objects.live()).distinct()
+
+
+def sitemaps():
+    from experts.sitemaps import ExpertSitemap
+    from issues.sitemaps import IssueSitemap
+
+    return {"briefs": BriefSitemap, "types": BriefTypeSitemap, "issues": IssueSitemap, "experts": ExpertSitemap}

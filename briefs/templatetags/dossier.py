@@ -1,0 +1,132 @@
+"""Template helpers for the public site's head (canonical URL, JSON-LD) and pagination links."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.csp import nonce_attr
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+register = template.Library()
+
+# Query parameters that change what a listing shows; anything else (utm_*, ...) is not canonical.
+PAGE_PARAMS = ("page", "quoted")
+
+# Escape what could close the <script> element or open a comment, as json_script does.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def absolute(path):
+    """An absolute URL on the public site (SITE_URL), for canonical, OpenGraph and JSON-LD."""
+    path = str(path or "/")
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's absolute URL: its path plus the page numbers it shows, never tracking parameters."""
+    request = context.get("request")
+    if request is None:
+        return absolute("/")
+    params = [(name, request.GET[name]) for name in PAGE_PARAMS if request.GET.get(name) not in (None, "", "1")]
+    query = "&".join(f"{name}={value}" for name, value in params)
+    return absolute(request.path + (f"?{query}" if query else ""))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param, number, anchor=""):
+    """The current URL with ``param`` set to ``number`` (dropped for page 1), other parameters kept."""
+    query = context["request"].GET.copy()
+    if int(number) == 1:
+        query.pop(param, None)
+    else:
+        query[param] = number
+    encoded = query.urlencode()
+    return ("?" + encoded if encoded else "?") + (f"#{anchor}" if anchor else "")
+
+
+@register.filter
+def plain_excerpt(html, words=40):
+    """Rich text as a short plain-text excerpt (meta descriptions of issues and experts)."""
+    return Truncator(strip_tags(html or "").replace("\u00a0", " ")).words(int(words), truncate="…")
+
+
+def json_ld_script(context, data):
+    # A data block is never executed, so CSP does not govern it; the nonce is harmless and keeps
+    # strict policies (and auditors) happy. The escaping makes "</script>" in a title inert.
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    nonce = nonce_attr(context)
+    return format_html(
+        '<script type="application/ld+json"{}{}>{}</script>', " " if nonce else "", nonce, mark_safe(payload)
+    )
+
+
+def person(expert):
+    return {
+        "@type": "Person",
+        "name": expert.name,
+        "url": absolute(expert.get_absolute_url()),
+        **({"jobTitle": expert.title} if expert.title else {}),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def brief_json_ld(context, brief):
+    """schema.org NewsArticle for a brief page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": brief.title,
+        "description": brief.summary,
+        "url": absolute(brief.get_absolute_url()),
+        "mainEntityOfPage": absolute(brief.get_absolute_url()),
+        "datePublished": brief.published_at,
+        "dateModified": brief.public_updated_at,  # moved by public corrections, not typo fixes
+        "articleSection": brief.type.name,
+        "keywords": [issue.name for issue in brief.issues.all()],
+        "author": [person(author) for author in brief.authors.all()]
+        or [{"@type": "Organization", "name": settings.SITE_NAME}],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+    }
+    return json_ld_script(context, data)
+
+
+@register.simple_tag(takes_context=True)
+def expert_json_ld(context, expert):
+    """schema.org Person for an expert's profile."""
+    data = {"@context": "https://schema.org", **person(expert)}
+    if expert.photo:
+        data["image"] = absolute(expert.photo.url)
+    if expert.program:
+        data["affiliation"] = {"@type": "Organization", "name": expert.program}
+    data["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME}
+    return json_ld_script(context, data)
+
+
+@register.simple_tag
+def describe(text=""):
+    """A meta description: the page's own text, shortened, or a line about the site."""
+    text = " ".join(str(text or "").split())
+    return Truncator(text).chars(300) if text else f"Briefs and expert analysis from {settings.SITE_NAME}."
+
+
+@register.filter
+def iso(value):
+    """A machine-readable time for datetime attributes and meta tags, to the second (the HTML
+    checker refuses microseconds), in the site's time zone."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def nav_state(path, section):
+    """aria-current for a main-menu link: "page" on the section's own page, "true" below it."""
+    if path == section:
+        return "page"
+    return "true" if str(path).startswith(str(section)) else ""

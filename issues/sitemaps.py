@@ -1,0 +1,11 @@
+from briefs.sitemaps import SiteSitemap
+
+from .models import Issue
+
+
+class IssueSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 0.6
+
+    def items(self):
+        return Issue.objects.all()

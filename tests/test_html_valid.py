@@ -1,0 +1,64 @@
+"""Every page type is valid HTML for the Nu HTML Checker, and meets accessibility basics."""
+
+import json
+import re
+import subprocess
+
+import pytest
+from django.template.loader import render_to_string
+
+from tests.conftest import require_tool, vnu_jar
+from tests.site_data import build_site, public_urls
+
+pytestmark = [pytest.mark.django_db, pytest.mark.vnu]
+
+
+def rendered_pages(client):
+    site = build_site(3)
+    pages = {url: client.get(url).content.decode() for url in public_urls(site)}
+    pages["expert, explicit pages"] = client.get(f"{site.expert.get_absolute_url()}?page=1&quoted=1").content.decode()
+    not_found = client.get("/no-such-page/")
+    assert not_found.status_code == 404
+    pages["404"] = not_found.content.decode()
+    pages["500"] = render_to_string("500.html")
+    return pages
+
+
+def test_every_page_type_passes_the_nu_html_checker(client, tmp_path):
+    jar = vnu_jar()
+    require_tool(jar, "the Nu HTML Checker needs java and node_modules/vnu-jar")
+    files = {}
+    for index, (url, html) in enumerate(rendered_pages(client).items()):
+        path = tmp_path / f"page{index}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = url
+    # One java start for all pages: the checker takes a while to boot.
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, sorted(tmp_path.glob("*.html")))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [
+        f"{files.get(m.get('url', '').rsplit('/', 1)[-1], m.get('url'))}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+    ]
+    assert errors == []
+    assert len(files) == 12
+
+
+def heading_levels(html):
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def test_pages_have_landmarks_one_h1_ordered_headings_and_alt_text(client):
+    for url, html in rendered_pages(client).items():
+        assert html.count("<main") == 1 and "<header" in html, url
+        assert 'class="skip-link" href="#main"' in html, url
+        levels = heading_levels(html)
+        assert levels.count(1) == 1 and levels[0] == 1, url
+        for before, after in zip(levels, levels[1:], strict=False):
+            assert after <= before + 1, f"{url}: h{before} followed by h{after}"
+        for img in re.findall(r"<img[^>]*>", html):
+            assert " alt=" in img, (url, img)

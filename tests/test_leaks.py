@@ -1,0 +1,107 @@
+"""Nothing unpublished reaches the public: one parametrised test over every public URL.
+
+Five briefs that must stay hidden (draft, in review, scheduled for tomorrow, expired, withdrawn) each
+carry a unique word in their title, slug, summary and quote, and are tied to everything a live brief
+is tied to: its type, an issue and (through it) its parent, an author, a quoted expert, and the live
+brief's related reading. The word must appear nowhere; the live brief must.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from briefs.models import Brief
+from tests.factories import (
+    BriefFactory,
+    BriefTypeFactory,
+    ExpertFactory,
+    ExpertQuoteFactory,
+    IssueFactory,
+    RelatedLinkFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIVE_WORD = "livezqword"
+
+
+def hidden_states():
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    return {
+        "draftzqword": {"status": Brief.Status.DRAFT, "published_at": None},
+        "reviewzqword": {"status": Brief.Status.IN_REVIEW, "published_at": None},
+        "scheduledzqword": {"status": Brief.Status.PUBLISHED, "published_at": now + day},
+        "expiredzqword": {"status": Brief.Status.PUBLISHED, "published_at": now - 10 * day, "expires_at": now - day},
+        "withdrawnzqword": {"status": Brief.Status.WITHDRAWN, "published_at": now - 2 * day},
+    }
+
+
+@pytest.fixture
+def world():
+    parent = IssueFactory(name="Parent issue", slug="parent-issue", featured=True)
+    issue = IssueFactory(name="Child issue", slug="child-issue", parent=parent)
+    brief_type = BriefTypeFactory(name="Flash Brief")
+    author = ExpertFactory(name="Author Person", slug="author")
+    quoted = ExpertFactory(name="Quoted Person", slug="quoted")
+    live = BriefFactory(
+        title=f"Live {LIVE_WORD}",
+        slug=f"live-{LIVE_WORD}",
+        summary=f"Summary {LIVE_WORD}",
+        type=brief_type,
+        issues=[issue],
+        authors=[author],
+    )
+    ExpertQuoteFactory(brief=live, expert=quoted, text=f"Quote {LIVE_WORD}")
+    for word, state in hidden_states().items():
+        hidden = BriefFactory(
+            title=f"Hidden {word}",
+            slug=f"hidden-{word}",
+            summary=f"Summary {word}",
+            type=brief_type,
+            issues=[issue, parent],
+            authors=[author],
+            **state,
+        )
+        ExpertQuoteFactory(brief=hidden, expert=quoted, text=f"Quote {word}")
+        RelatedLinkFactory(brief=live, target_brief=hidden, url="", title="", byline="")
+    return {"live": live, "type": brief_type, "issue": issue, "parent": parent, "author": author, "quoted": quoted}
+
+
+# (name, how to get the URL, text that proves the live brief is shown)
+PAGES = [
+    ("home", lambda w: "/", LIVE_WORD),
+    ("all briefs", lambda w: "/briefs/", LIVE_WORD),
+    ("type", lambda w: w["type"].get_absolute_url(), LIVE_WORD),
+    ("live brief and its related reading", lambda w: w["live"].get_absolute_url(), LIVE_WORD),
+    ("issue index", lambda w: "/issues/", '<span class="count">1 brief</span>'),
+    ("issue", lambda w: w["issue"].get_absolute_url(), LIVE_WORD),
+    ("parent issue", lambda w: w["parent"].get_absolute_url(), LIVE_WORD),
+    ("expert index", lambda w: "/experts/", "Author Person"),
+    ("expert as author", lambda w: w["author"].get_absolute_url(), LIVE_WORD),
+    ("expert as quoted", lambda w: w["quoted"].get_absolute_url(), LIVE_WORD),
+    ("sitemap", lambda w: "/sitemap.xml", LIVE_WORD),
+    ("robots.txt", lambda w: "/robots.txt", "Sitemap:"),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "shown"), PAGES, ids=[page[0] for page in PAGES])
+def test_nothing_unpublished_leaks(client, world, name, url, shown):
+    response = client.get(url(world))
+    assert response.status_code == 200
+    body = response.content.decode().lower()
+    for word in hidden_states():
+        assert word not in body, f"{word} leaks on {name}"
+    assert shown.lower() in body
+
+
+def test_issue_index_counts_only_live_briefs(client, world):
+    body = client.get("/issues/").content.decode()
+    assert body.count('<span class="count">1 brief</span>') == 2  # the parent and the child
+
+
+@pytest.mark.parametrize("word", list(hidden_states()))
+def test_hidden_briefs_are_404_at_their_address(client, world, word):
+    brief = Brief.objects.get(slug=f"hidden-{word}")
+    assert client.get(brief.get_absolute_url()).status_code == 404

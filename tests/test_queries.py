@@ -1,0 +1,71 @@
+"""Every public page runs a fixed number of SQL queries, with 1 item on it and with 30.
+
+The pins are the real counts (a change that adds a query must say why here).
+"""
+
+import pytest
+
+from tests.factories import BriefFactory, ExpertQuoteFactory, IssueFactory
+from tests.site_data import build_site
+
+pytestmark = pytest.mark.django_db
+
+PINS = {
+    # page: (URL from the sample site, queries)
+    "home": (lambda s: "/", 5),  # latest briefs + their authors and issues, Flash Briefs, featured issues
+    "all briefs": (lambda s: "/briefs/", 4),  # count, page, authors, issues
+    "type": (lambda s: s.brief_type.get_absolute_url(), 5),  # + the type
+    # brief + authors, issues, corrections, quotes with experts, live related links, suggestions
+    "brief": (lambda s: s.brief.get_absolute_url(), 7),
+    "issue index": (lambda s: "/issues/", 2),  # the taxonomy, live (issue, brief) pairs
+    # issue, taxonomy ids, count, page, authors, issues, sub-issues, experts
+    "issue": (lambda s: s.issue.get_absolute_url(), 8),
+    "parent issue": (lambda s: s.parent.get_absolute_url(), 8),
+    "expert index": (lambda s: "/experts/", 1),
+    # expert, their issues, authored count/page/authors/issues, quoted count/page/quotes
+    "expert": (lambda s: s.expert.get_absolute_url(), 9),
+    "sitemap": (lambda s: "/sitemap.xml", 8),  # count and items for each of four sections
+}
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("page", list(PINS))
+def test_public_page_query_count_is_fixed(client, django_assert_max_num_queries, page, count):
+    site = build_site(count)
+    url, pin = PINS[page]
+    with django_assert_max_num_queries(pin):
+        response = client.get(url(site))
+    assert response.status_code == 200
+    if count == 30 and page in {"all briefs", "type", "issue", "parent issue"}:
+        assert response.content.decode().count('class="card"') == 20  # a full page of cards
+    if count == 30 and page in {"expert index", "issue"}:
+        assert response.content.decode().count('href="/experts/colleague-') == 29
+    if page == "brief":  # as full as the list: `count` quotes, related links and issues
+        html = response.content.decode()
+        assert html.count('<figure class="quote">') == count
+        assert html.count('<p class="correction">') == count
+        related = html[html.index('id="related"') : html.index('class="brief-issues"')]
+        assert related.count("<li>") == count
+        issues = html[html.index('class="brief-issues"') : html.index("</article>")]
+        assert issues.count('<li><a href="/issues/') == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_brief_page_with_suggestions_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    issues = [IssueFactory(name=f"Shared {i}") for i in range(count)]
+    brief = BriefFactory(issues=issues)
+    for i in range(count):
+        ExpertQuoteFactory(brief=brief)
+        BriefFactory(issues=issues[: i + 1])
+    with django_assert_max_num_queries(7):
+        html = client.get(brief.get_absolute_url()).content.decode()
+    assert html.count('data-suggested="true"') == min(count, 4)
+    assert html.count('<figure class="quote">') == count
+
+
+def test_issue_index_counts_come_from_the_cache_on_later_visits(client, django_assert_num_queries):
+    site = build_site(3)
+    first = client.get("/issues/").content
+    with django_assert_num_queries(1):  # the taxonomy only; the counts are cached
+        assert client.get("/issues/").content == first
+    assert site.issue.name.encode() in first
