@@ -44,10 +44,12 @@ def submitted(*, brief, transition):
         .exclude(email="")
         .exclude(pk=transition.user_id)
     )
+    # A published brief stays published when a contributor submits changes to it.
+    what = "changes to" if transition.from_state == transition.to_state else ""
     _send(
-        f"For review: {brief.title}",
+        f"For review: {what + ' ' if what else ''}{brief.title}",
         [
-            f"{_name(transition.user)} submitted “{brief.title}” for review.",
+            f"{_name(transition.user)} submitted {what + ' ' if what else ''}“{brief.title}” for review.",
             *_comment_lines(transition),
             "",
             admin_url(brief),

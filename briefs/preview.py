@@ -56,7 +56,12 @@ def preview_brief(brief, data):
         setattr(preview, name, data[name])
     preview.type = BriefType.objects.filter(pk=data["type"]).first() or preview.type
     experts = Expert.objects.in_bulk(set(data["authors"]) | {q["expert"] for q in data["quotes"]})
-    targets = Brief.objects.in_bulk([link["target_brief"] for link in data["related_links"] if link["target_brief"]])
+    # As on the public page: internal related reading shows only briefs that are live.
+    targets = (
+        Brief.objects.live()
+        .select_related("type")
+        .in_bulk([link["target_brief"] for link in data["related_links"] if link["target_brief"]])
+    )
     quotes = [
         ExpertQuote(brief=preview, expert=experts[q["expert"]], text=q["text"], expert_title=q["expert_title"])
         for q in data["quotes"]

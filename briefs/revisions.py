@@ -23,7 +23,7 @@ from django.utils import timezone
 from experts.models import Expert
 from issues.models import Issue
 
-from .models import Brief, BriefType, ExpertQuote, RelatedLink, Revision
+from .models import Brief, BriefType, ExpertQuote, RelatedLink, Revision, Transition
 
 DATA_VERSION = 1
 CONTENT_FIELDS = ["title", "slug", "summary", "developments", "body"]
@@ -241,4 +241,13 @@ def publish_revision(*, revision, user):
     apply_data(brief, revision.data, fill_expert_titles=True)
     revision.applied_at = timezone.now()
     revision.save(update_fields=["applied_at"])
+    # Kept in the workflow history beside the state changes: who put which changes live, when.
+    Transition.objects.create(
+        brief=brief,
+        user=user,
+        from_state=brief.status,
+        to_state=brief.status,
+        comment=f"Published pending changes (revision {revision.number}).",
+        at=revision.applied_at,
+    )
     return brief

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import notifications
+from . import notifications, revisions
 from .models import Brief, Correction, Transition
 
 Status = Brief.Status
@@ -48,6 +48,15 @@ ACTIONS = {
             needs_comment=True,
         ),
         Action("publish", "Publish", "briefs.publish_brief", (Status.DRAFT, Status.IN_REVIEW), Status.PUBLISHED),
+        # A published brief stays published: contributors' edits to it wait as pending changes
+        # (briefs.revisions) and this tells the editors they are ready to be published.
+        Action(
+            "submit_changes",
+            "Submit changes for review",
+            "briefs.submit_brief",
+            (Status.PUBLISHED,),
+            Status.PUBLISHED,
+        ),
         Action("withdraw", "Withdraw", "briefs.withdraw_brief", (Status.PUBLISHED,), Status.WITHDRAWN),
         Action("reopen", "Reopen as draft", "briefs.withdraw_brief", (Status.WITHDRAWN,), Status.DRAFT),
     )
@@ -63,20 +72,25 @@ def is_editor(user):
 def brief_is_editable_by(brief, user):
     """Whether ``user`` may save the brief's fields directly.
 
-    Contributors edit drafts only: a brief in review is frozen until an editor sends it back, and a
-    published one changes only through the editors (or, later, a pending revision: the revisions
-    feature hooks in here).
+    Contributors edit drafts, and published briefs as pending changes; a brief in review is frozen
+    until an editor sends it back, and a withdrawn one until an editor reopens it.
     """
     if not user.has_perm("briefs.change_brief"):
         return False
     if is_editor(user):
         return True
-    return brief.status == Status.DRAFT
+    # A contributor's save of a published brief never reaches readers: it becomes a pending
+    # revision (briefs.revisions) that an editor publishes.
+    return brief.status in (Status.DRAFT, Status.PUBLISHED)
 
 
 def available_actions(brief, user):
     """The actions ``user`` may take on ``brief`` now (by permission and state), in display order."""
-    return [a for a in ACTIONS.values() if brief.status in a.sources and user.has_perm(a.permission)]
+    actions = [a for a in ACTIONS.values() if brief.status in a.sources and user.has_perm(a.permission)]
+    if any(a.name == "submit_changes" for a in actions) and (is_editor(user) or not revisions.pending_revision(brief)):
+        # Editors publish pending changes themselves; there is nothing to submit without any.
+        actions = [a for a in actions if a.name != "submit_changes"]
+    return actions
 
 
 def can_correct(brief, user):
@@ -195,6 +209,21 @@ def publish(*, brief, user, at=None, comment=""):
 
     step = _transition("publish", brief=brief, user=user, comment=comment, prepare=prepare)
     transaction.on_commit(lambda: notifications.published(brief=step.brief, transition=step))
+    return step
+
+
+def submit_changes(*, brief, user, comment=""):
+    """Pending changes to a published brief -> the editors' attention. The live version stays as it is
+    until an editor publishes the pending revision; the step is kept in the brief's history."""
+
+    def prepare(locked):
+        if not revisions.pending_revision(locked):
+            raise WorkflowError("There are no pending changes to submit: edit and save the brief first.")
+        locked.submitted_by = user
+        return ["submitted_by"]
+
+    step = _transition("submit_changes", brief=brief, user=user, comment=comment, prepare=prepare)
+    transaction.on_commit(lambda: notifications.submitted(brief=step.brief, transition=step))
     return step
 
 

@@ -9,11 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs.models import Brief
+from briefs import workflow
+from briefs.models import Brief, Transition
 from briefs.revisions import pending_revision, publish_revision, restore_revision, save_revision
 from tests.admin_forms import change_form_data
 from tests.factories import (
     BriefFactory,
+    ContributorFactory,
+    EditorFactory,
     ExpertFactory,
     ExpertQuoteFactory,
     IssueFactory,
@@ -206,3 +209,57 @@ def test_scheduled_brief_says_its_pending_changes_do_not_go_out_by_themselves(cl
     edit(client, brief, title="Scheduled, edited")
     html = client.get(change_url(brief)).content.decode()
     assert "not on the site now" in html and "unless they are published" in html
+
+
+class TestContributorSubmitsChanges:
+    """A contributor's edit of a live brief waits as pending changes; submitting them tells the
+    editors, and the brief stays published with the live version until an editor publishes them."""
+
+    def test_submit_changes_tells_editors_and_keeps_the_live_version(
+        self, client, live_brief, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        EditorFactory(username="ed", email="ed@example.org")
+        author = ContributorFactory(username="cory")
+        client.force_login(author)
+        assert "workflow-submit_changes" not in client.get(change_url(live_brief)).content.decode()
+
+        edit(client, live_brief, title="Contributor's better title")
+        page = client.get(change_url(live_brief)).content.decode()
+        assert "workflow-submit_changes" in page
+        url = reverse("admin:briefs_brief_transition", args=[live_brief.pk, "submit_changes"])
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"comment": "Sharper title."})
+        assert response.status_code == 302
+
+        live_brief.refresh_from_db()
+        assert (live_brief.status, live_brief.title) == ("published", "Live title")
+        assert client.get(live_brief.get_absolute_url()).content.decode().count("Contributor's better title") == 0
+        step = Transition.objects.get(brief=live_brief)
+        assert (step.user, step.from_state, step.to_state, step.comment) == (
+            author,
+            "published",
+            "published",
+            "Sharper title.",
+        )
+        assert [m.to for m in mailoutbox] == [["ed@example.org"]]
+        assert "changes to" in mailoutbox[0].subject
+
+        # The editor sees no "submit" button of their own, publishes the changes, and the step is kept.
+        editor = EditorFactory(username="ed")
+        assert workflow.available_actions(live_brief, editor) == [workflow.ACTIONS["withdraw"]]
+        publish_revision(revision=pending_revision(live_brief), user=editor)
+        live_brief.refresh_from_db()
+        assert live_brief.title == "Contributor's better title"
+        assert Transition.objects.filter(brief=live_brief, user=editor, comment__contains="Published pending").exists()
+
+    def test_nothing_to_submit_without_pending_changes(self, live_brief):
+        with pytest.raises(workflow.WorkflowError, match="no pending changes"):
+            workflow.submit_changes(brief=live_brief, user=ContributorFactory())
+        live_brief.refresh_from_db()
+        assert live_brief.transitions.count() == 0
+
+    def test_contributor_still_cannot_touch_a_brief_in_review(self, client, live_brief):
+        Brief.objects.filter(pk=live_brief.pk).update(status="in_review")
+        client.force_login(ContributorFactory())
+        page = client.get(change_url(live_brief))
+        assert client.post(change_url(live_brief), change_form_data(page, title="Nope")).status_code == 403

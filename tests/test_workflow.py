@@ -226,7 +226,7 @@ def test_submitter_is_remembered():
 @pytest.mark.parametrize(
     "role, editable",
     [
-        ("contributor", {DRAFT: True, IN_REVIEW: False, PUBLISHED: False, WITHDRAWN: False}),
+        ("contributor", {DRAFT: True, IN_REVIEW: False, PUBLISHED: True, WITHDRAWN: False}),
         ("editor", dict.fromkeys(STATES, True)),
         ("staff without group", dict.fromkeys(STATES, False)),
     ],

@@ -23,6 +23,7 @@ from .base import BriefObjectMixin
 
 TRANSITION_FUNCTIONS = {
     "submit": workflow.submit_for_review,
+    "submit_changes": workflow.submit_changes,
     "request_changes": workflow.request_changes,
     "publish": workflow.publish,
     "withdraw": workflow.withdraw,
@@ -30,6 +31,7 @@ TRANSITION_FUNCTIONS = {
 }
 SUCCESS_MESSAGES = {
     "submit": "Submitted for review: the editors have been told.",
+    "submit_changes": "Changes submitted for review: the editors have been told; readers keep the live version.",
     "request_changes": "Sent back to draft with your comment.",
     "publish": "Published.",
     "withdraw": "Withdrawn: the brief has left the site.",

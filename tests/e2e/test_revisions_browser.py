@@ -5,71 +5,14 @@ Playwright's sync API drives Debian's Chromium against pytest-django's live serv
 watched for Content-Security-Policy violations, console errors and failed requests.
 """
 
-import os
 import re
 
 import pytest
 
 from briefs.models import Brief
-from tests.conftest import chromium_path, require_tool
 from tests.factories import BriefFactory, ExpertFactory, ExpertQuoteFactory, SuperUserFactory
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls below are plain sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Init scripts are not subject to the page's CSP, so this reports every violation to the test.
-REPORT_CSP = """document.addEventListener("securitypolicyviolation",
-  (e) => window.reportCsp(`${e.violatedDirective} blocked ${e.blockedURI}`));"""
-
-
-def watched_context(browser, live_server, problems):
-    context = browser.new_context(base_url=live_server.url)
-    context.expose_binding("reportCsp", lambda source, text: problems.append(f"CSP {source['page'].url}: {text}"))
-    context.add_init_script(REPORT_CSP)
-
-    def watch(page):
-        page.on("pageerror", lambda error: problems.append(f"pageerror {page.url}: {error}"))
-        page.on(
-            "console",
-            lambda msg: (
-                msg.type == "error"
-                and not msg.text.startswith("Failed to load resource")
-                and problems.append(f"console {page.url}: {msg.text}")
-            ),
-        )
-        page.on(
-            "response",
-            lambda r: (
-                r.status >= 400
-                and not r.url.endswith("/favicon.ico")
-                and r.status != 410
-                and problems.append(f"HTTP {r.status} {r.url}")
-            ),
-        )
-
-    context.on("page", watch)
-    return context
-
-
-def log_in(browser, live_server, problems, username):
-    page = watched_context(browser, live_server, problems).new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw-for-tests-only")
-    with page.expect_navigation():
-        page.click("input[type=submit]")
-    return page
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def save(page):
@@ -77,63 +20,56 @@ def save(page):
         page.click("input[name=_continue]")
 
 
-def test_two_editors_a_live_brief_and_a_share_link(live_server):
-    require_tool(chromium_path(), "Chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_two_editors_a_live_brief_and_a_share_link(log_in, watched_page, problems):
     SuperUserFactory(username="ada", first_name="Ada", last_name="Reyes")
     SuperUserFactory(username="ben", first_name="Ben", last_name="Okafor")
     brief = BriefFactory(title="Live title")
     ExpertQuoteFactory(brief=brief, expert=ExpertFactory(name="Bradley Bowman"), text="The live quote.")
     change = f"/admin/briefs/brief/{brief.pk}/change/"
-    problems = []
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        ada = log_in(browser, live_server, problems, "ada")
-        ben = log_in(browser, live_server, problems, "ben")
-        ada.goto(change)
-        ben.goto(change)
-        assert "Ada Reyes is editing this brief" in ben.content()
+    ada = log_in("ada")
+    ben = log_in("ben")
+    ada.goto(change)
+    ben.goto(change)
+    assert "Ada Reyes is editing this brief" in ben.content()
 
-        ada.fill("#id_title", "Ada's pending title")
-        ada.fill("#id_quotes-0-text", "Ada's pending quote.")
-        save(ada)
-        assert "Pending changes" in ada.content()
+    ada.fill("#id_title", "Ada's pending title")
+    ada.fill("#id_quotes-0-text", "Ada's pending quote.")
+    save(ada)
+    assert "Pending changes" in ada.content()
 
-        ben.fill("#id_title", "Ben's title")
-        save(ben)
-        assert "changed by Ada Reyes at" in ben.content()
-        assert ben.input_value("#id_title") == "Ben's title"
-        with ben.expect_navigation():
-            ben.get_by_role("link", name="Compare their changes").click()
-        assert ben.locator("#field-title ins").inner_text() == "Ada's pending"
-        assert ben.locator("#field-title del").inner_text() == "Live"
+    ben.fill("#id_title", "Ben's title")
+    save(ben)
+    assert "changed by Ada Reyes at" in ben.content()
+    assert ben.input_value("#id_title") == "Ben's title"
+    with ben.expect_navigation():
+        ben.get_by_role("link", name="Compare their changes").click()
+    assert ben.locator("#field-title ins").inner_text() == "Ada's pending"
+    assert ben.locator("#field-title del").inner_text() == "Live"
 
-        # Readers still see the live version; then Ada publishes the pending changes.
-        reader = watched_context(browser, live_server, problems).new_page()
-        reader.goto(brief.get_absolute_url())
-        assert "Live title" in reader.content() and "pending" not in reader.content()
-        ada.goto(change)
-        assert ada.input_value("#id_title") == "Ada's pending title"
-        with ada.expect_navigation():
-            ada.get_by_role("button", name="Publish pending changes").click()
-        reader.reload()
-        assert reader.locator("h1").inner_text() == "Ada's pending title"
+    # Readers still see the live version; then Ada publishes the pending changes.
+    reader = watched_page()
+    reader.goto(brief.get_absolute_url())
+    assert "Live title" in reader.content() and "pending" not in reader.content()
+    ada.goto(change)
+    assert ada.input_value("#id_title") == "Ada's pending title"
+    with ada.expect_navigation():
+        ada.get_by_role("button", name="Publish pending changes").click()
+    reader.reload()
+    assert reader.locator("h1").inner_text() == "Ada's pending title"
 
-        # A share link for someone without an account, then revoked.
-        ada.goto(f"/admin/briefs/brief/{brief.pk}/share/")
-        ada.fill("#id_days", "2")
-        with ada.expect_navigation():
-            ada.get_by_role("button", name="Make a share link").click()
-        url = re.search(r"/preview/[^/\s\"]+/", ada.locator("#share-links input").first.input_value()).group(0)
-        response = reader.goto(url)
-        assert response.status == 200 and "Preview — not published" in reader.content()
-        assert response.headers["x-robots-tag"] == "noindex"
-        with ada.expect_navigation():
-            ada.get_by_role("button", name="Revoke").click()
-        assert reader.goto(url).status == 410
-        browser.close()
+    # A share link for someone without an account, then revoked.
+    ada.goto(f"/admin/briefs/brief/{brief.pk}/share/")
+    ada.fill("#id_days", "2")
+    with ada.expect_navigation():
+        ada.get_by_role("button", name="Make a share link").click()
+    url = re.search(r"/preview/[^/\s\"]+/", ada.locator("#share-links input").first.input_value()).group(0)
+    response = reader.goto(url)
+    assert response.status == 200 and "Preview — not published" in reader.content()
+    assert response.headers["x-robots-tag"] == "noindex"
+    with ada.expect_navigation():
+        ada.get_by_role("button", name="Revoke").click()
+    assert reader.goto(url).status == 410
 
     assert problems == []
     assert Brief.objects.get(pk=brief.pk).title == "Ada's pending title"
