@@ -4,6 +4,8 @@
 
 SHELL := /bin/bash
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS="-n0 -x"` runs it serially.
+PYTEST_ARGS ?= -n auto
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed

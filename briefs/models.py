@@ -18,7 +18,7 @@ class BriefType(models.Model):
     """A kind of brief editors can add to: "Flash Brief", "Analysis", "Policy Memo"..."""
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, help_text="The type's address: /types/<slug>/.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="The type's address: /types/SLUG/.")
     description = models.TextField(blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -74,7 +74,7 @@ class Brief(models.Model):
     slug = models.SlugField(
         max_length=TITLE_MAX_LENGTH,
         unique=True,
-        help_text="The last part of the brief's address: /briefs/<yyyy>/<mm>/<dd>/<slug>/.",
+        help_text="The last part of the brief's address: /briefs/YYYY/MM/DD/SLUG/ (the date is the publication date).",
     )
     type = models.ForeignKey(BriefType, on_delete=models.PROTECT, related_name="briefs")
     summary = models.TextField(

@@ -14,7 +14,7 @@ class Expert(models.Model):
     """One of the institute's own experts: quoted in briefs, author of briefs, has a profile."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, help_text="The profile's address: /experts/<slug>/.")
+    slug = models.SlugField(max_length=200, unique=True, help_text="The profile's address: /experts/SLUG/.")
     title = models.CharField(
         max_length=255,
         blank=True,
