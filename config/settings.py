@@ -113,7 +113,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dossier"),
+            # Parallel test workers share one Redis: each keeps to keys of its own (tests/conftest.py).
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dossier") + os.environ.get("PYTEST_XDIST_WORKER", ""),
         }
     }
 else:

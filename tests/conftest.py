@@ -32,10 +32,24 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def clear_cache():
+    """Empty this test process's cache. On Redis only its own keys go: ``clear()`` would flush the
+    whole database, under the feet of parallel workers and of anything else using it."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    cache = caches["default"]  # the backend itself: django.core.cache.cache is a proxy
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
