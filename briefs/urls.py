@@ -5,16 +5,21 @@ from django.views.decorators.cache import cache_page
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
+from .pagecache import cache_public_page
 from .sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
 app_name = "briefs"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("briefs/", views.BriefListView.as_view(), name="list"),
-    path("briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/", views.BriefDetailView.as_view(), name="detail"),
-    path("types/<slug:slug>/", views.TypeDetailView.as_view(), name="type"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("briefs/", cache_public_page(views.BriefListView.as_view()), name="list"),
+    path(
+        "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
+        cache_public_page(views.BriefDetailView.as_view()),
+        name="detail",
+    ),
+    path("types/<slug:slug>/", cache_public_page(views.TypeDetailView.as_view()), name="type"),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", SiteFeed(atom=True), name="feed_atom"),
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),

@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from briefs.pagecache import cache_public_page
+
 from . import views
 from .feeds import IssueFeed
 
@@ -20,8 +22,8 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "issues"
 urlpatterns = [
-    path("", views.IssueListView.as_view(), name="list"),
-    path("<uslug:slug>/", views.IssueDetailView.as_view(), name="detail"),
+    path("", cache_public_page(views.IssueListView.as_view()), name="list"),
+    path("<uslug:slug>/", cache_public_page(views.IssueDetailView.as_view()), name="detail"),
     path("<uslug:slug>/feed/", IssueFeed(), name="feed"),
     path("<uslug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
 ]

@@ -10,6 +10,14 @@ from tests.site_data import build_site
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These pins are for rendering a page; served from the page cache it runs none
+    (tests/test_pagecache.py pins that path)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
 PINS = {
     # page: (URL from the sample site, queries)
     "home": (lambda s: "/", 5),  # latest briefs + their authors and issues, Flash Briefs, featured issues

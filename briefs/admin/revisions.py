@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from .. import presence
 from ..models import Brief, ExpertQuote, RelatedLink
+from ..pagecache import invalidate_public_pages
 from ..revisions import (
     apply_data,
     data_from_forms,
@@ -143,6 +144,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
             changed = {name: getattr(obj, name) for name in PUBLISHING_FIELDS if name in form.changed_data}
             if changed:
                 Brief.objects.filter(pk=obj.pk).update(**changed)
+                invalidate_public_pages()  # update() sends no signal; the dates change what readers see
             return
         if change:
             ensure_baseline(brief=obj)

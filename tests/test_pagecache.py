@@ -1,0 +1,100 @@
+"""The public page cache: pages served without queries, never stale after an edit or past a
+scheduled publication or expiry."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from briefs import workflow
+from briefs.pagecache import seconds_until_next_change
+from tests.factories import BriefFactory, EditorFactory, ExpertQuoteFactory, IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _local_memory_cache(settings):
+    # Time travel moves local-memory expiry; a Redis server keeps real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def site():
+    iran = IssueFactory(name="Iran")
+    brief = BriefFactory(title="Militias resume attacks", issues=[iran])
+    ExpertQuoteFactory(brief=brief)
+    return {
+        "home": "/",
+        "list": "/briefs/",
+        "brief": brief.get_absolute_url(),
+        "type": brief.type.get_absolute_url(),
+        "issues": "/issues/",
+        "issue": iran.get_absolute_url(),
+        "experts": "/experts/",
+        "expert": brief.quotes.get().expert.get_absolute_url(),
+        "page 1": "/briefs/?page=1",
+    }
+
+
+def test_second_visit_runs_no_queries(client, site, django_assert_num_queries):
+    for name, url in site.items():
+        first = client.get(url)
+        assert first.status_code == 200, name
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again.content == first.content, name
+
+
+def test_odd_query_strings_are_not_cached(client, site, django_assert_max_num_queries):
+    client.get("/?utm_source=newsletter")
+    with django_assert_max_num_queries(10) as queries:
+        client.get("/?utm_source=newsletter")
+    assert len(queries) > 0
+
+
+def test_an_edit_shows_at_once(client, site):
+    assert "Militias resume attacks" in client.get("/").content.decode()
+    brief = BriefFactory(title="A brand new brief")
+    assert "A brand new brief" in client.get("/").content.decode()
+    workflow.withdraw(brief=brief, user=EditorFactory())
+    assert "A brand new brief" not in client.get("/").content.decode()
+    assert client.get(brief.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["home", "list", "issue"])
+def test_scheduled_brief_appears_at_its_second(client, site, page):
+    with time_machine.travel(NOON, tick=False) as clock:
+        BriefFactory(title="Scheduled for noon and ten", issues=list(IssueFactory._meta.model.objects.all()),
+                     published_at=NOON + datetime.timedelta(seconds=10))  # fmt: skip
+        assert "Scheduled for noon and ten" not in client.get(site[page]).content.decode()
+        clock.shift(datetime.timedelta(seconds=9))
+        assert "Scheduled for noon and ten" not in client.get(site[page]).content.decode()
+        clock.shift(datetime.timedelta(seconds=1))
+        assert "Scheduled for noon and ten" in client.get(site[page]).content.decode()
+
+
+def test_brief_leaves_at_its_expiry_second(client, site):
+    with time_machine.travel(NOON, tick=False) as clock:
+        brief = BriefFactory(title="Expires at noon and five", expires_at=NOON + datetime.timedelta(seconds=5))
+        url = brief.get_absolute_url()
+        assert client.get(url).status_code == 200
+        assert "Expires at noon and five" in client.get("/").content.decode()
+        clock.shift(datetime.timedelta(seconds=5))
+        assert client.get(url).status_code == 404
+        assert "Expires at noon and five" not in client.get("/").content.decode()
+
+
+def test_pages_are_kept_at_most_until_the_next_scheduled_change(settings):
+    now = timezone.now()
+    assert seconds_until_next_change(now) == 300
+    BriefFactory(published_at=now + datetime.timedelta(seconds=42))
+    assert seconds_until_next_change(now) == 42
+    BriefFactory(published_at=now - datetime.timedelta(days=1), expires_at=now + datetime.timedelta(seconds=7))
+    assert seconds_until_next_change(now) == 7
+    BriefFactory(status="draft", published_at=now + datetime.timedelta(seconds=1))  # drafts do not go live
+    assert seconds_until_next_change(now) == 7
