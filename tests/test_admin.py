@@ -235,3 +235,33 @@ def test_expert_list_shows_thumbnails(editor_client):
 def test_every_admin_page_answers(editor_client, name):
     assert editor_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert editor_client.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+BOGUS_IDS = ["abc", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("bogus", BOGUS_IDS)
+@pytest.mark.parametrize(
+    "field", ["authors", "issues", "quotes-0-expert", "related_links-0-target_brief"], ids=lambda f: f
+)
+def test_bogus_ids_in_brief_autocompletes_are_form_errors(editor_client, field, bogus):
+    """A tampered POST (an id that is not a number, or past 64 bits) re-displays the form with an error."""
+    value = [bogus] if field in ("authors", "issues") else bogus
+    response = editor_client.post(ADD_URL, brief_post(**{field: value}))
+    assert response.status_code == 200
+    assert field in errors_of(response)
+    assert not Brief.objects.filter(slug="iran-backed-iraqi-militias-resume-attacks").exists()
+
+
+@pytest.mark.parametrize("bogus", BOGUS_IDS)
+def test_bogus_ids_in_issue_and_expert_autocompletes_are_form_errors(editor_client, bogus):
+    response = editor_client.post(
+        reverse("admin:issues_issue_add"), {"name": "Syria", "slug": "syria", "sort_order": 0, "parent": bogus}
+    )
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    response = editor_client.post(
+        reverse("admin:experts_expert_add"), {"name": "A", "slug": "a", "issues": [bogus], "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "issues" in response.context["adminform"].form.errors

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from ..forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
+from ..forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .revisions import RevisionAdminMixin
 from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 
 
-class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):
+class ExpertQuoteInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.StackedInline):
     model = ExpertQuote
     form = ExpertQuoteForm
     extra = 0
@@ -15,7 +15,7 @@ class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):
     verbose_name_plural = "Expert Analysis (quotes, in order)"
 
 
-class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
+class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.TabularInline):
     model = RelatedLink
     form = RelatedLinkForm
     fk_name = "brief"
@@ -25,7 +25,7 @@ class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+class BriefAdmin(SafeAutocompleteAdminMixin, WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = BriefAdminForm
     list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
     list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]
