@@ -265,3 +265,17 @@ def test_bogus_ids_in_issue_and_expert_autocompletes_are_form_errors(editor_clie
     )
     assert response.status_code == 200
     assert "issues" in response.context["adminform"].form.errors
+
+
+def test_ckeditor_output_survives_save_and_reload(editor_client):
+    """What the editor's toolbar makes (headings, emphasis, links, lists, blockquote, a table in its
+    <figure class="table">) comes back into the editor unchanged after saving."""
+    from tests.test_richtext import CKEDITOR_OUTPUT
+
+    html = "".join(CKEDITOR_OUTPUT)
+    response = editor_client.post(ADD_URL, brief_post(body=html))
+    assert response.status_code == 302, errors_of(response)
+    brief = Brief.objects.get(slug="iran-backed-iraqi-militias-resume-attacks")
+    assert brief.body == html
+    form = editor_client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).context["adminform"].form
+    assert form["body"].value() == html
