@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.forms.models import BaseInlineFormSet
 
 from issues.models import Issue
 
@@ -96,14 +97,38 @@ class BriefAdminForm(forms.ModelForm):
         return cleaned
 
 
+ORDER_HELP = "Lower numbers come first. A new row left at 0 goes after the row above it."
+
+
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Quotes and related links come in the order editors add them without typing numbers: a new row
+    left at 0 is numbered after the row above it. Stored rows keep their numbers (renumbering them
+    would count as an edit of a live brief)."""
+
+    def clean(self):
+        super().clean()
+        last = 0
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if form.instance.pk is None and not form.has_changed():
+                continue  # an empty extra row
+            order = form.cleaned_data.get("order") or 0
+            if order == 0 and form.instance.pk is None:
+                order = form.cleaned_data["order"] = form.instance.order = last + 1
+            last = max(last, order)
+
+
 class ExpertQuoteForm(forms.ModelForm):
     class Meta:
         model = ExpertQuote
         fields = ["expert", "text", "expert_title", "order"]
         widgets = {"text": forms.Textarea(attrs={"rows": 4, "cols": 60})}
+        help_texts = {"order": ORDER_HELP}
 
 
 class RelatedLinkForm(forms.ModelForm):
     class Meta:
         model = RelatedLink
         fields = ["target_brief", "url", "title", "byline", "order"]
+        help_texts = {"order": ORDER_HELP}

@@ -279,3 +279,19 @@ def test_ckeditor_output_survives_save_and_reload(editor_client):
     assert brief.body == html
     form = editor_client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).context["adminform"].form
     assert form["body"].value() == html
+
+
+def test_new_inline_rows_left_at_zero_keep_the_order_shown(editor_client):
+    data = brief_post()
+    for key in [k for k in data if k.endswith("-order")]:
+        data[key] = "0"
+    data["quotes-0-order"] = "5"
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 302, errors_of(response)
+    brief = Brief.objects.get(slug="iran-backed-iraqi-militias-resume-attacks")
+    assert [(q.order, q.expert.name) for q in brief.quotes.all()] == [(5, "Bradley Bowman"), (6, "Mike Daum")]
+    assert [(link.order, link.kind) for link in brief.related_links.all()] == [
+        (1, "brief"),
+        (2, "external"),
+        (3, "citation"),
+    ]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ..forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm, SafeAutocompleteAdminMixin
+from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .revisions import RevisionAdminMixin
 from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
@@ -9,6 +9,7 @@ from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 class ExpertQuoteInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.StackedInline):
     model = ExpertQuote
     form = ExpertQuoteForm
+    formset = OrderedInlineFormSet
     extra = 0
     autocomplete_fields = ["expert"]
     verbose_name = "expert quote"
@@ -18,6 +19,7 @@ class ExpertQuoteInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, adm
 class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.TabularInline):
     model = RelatedLink
     form = RelatedLinkForm
+    formset = OrderedInlineFormSet
     fk_name = "brief"
     extra = 0
     autocomplete_fields = ["target_brief"]
