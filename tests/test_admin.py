@@ -295,3 +295,68 @@ def test_new_inline_rows_left_at_zero_keep_the_order_shown(editor_client):
         (2, "external"),
         (3, "citation"),
     ]
+
+
+def test_issue_name_differing_only_in_capitals_is_a_form_error(editor_client):
+    IssueFactory(name="Iran", slug="iran")
+    response = editor_client.post(
+        reverse("admin:issues_issue_add"), {"name": "IRAN", "slug": "iran-2", "description": "", "sort_order": 0}
+    )
+    assert response.status_code == 200
+    assert "already exists (ignoring capitals)" in response.content.decode()
+    assert Issue.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "model, data, field",
+    [
+        ("briefs_brieftype", {"name": "Analysis", "slug": "flash-brief", "sort_order": 0}, "slug"),
+        ("experts_expert", {"name": "Someone Else", "slug": "bradley-bowman", "is_active": "on"}, "slug"),
+        ("issues_issue", {"name": "Persia", "slug": "iran", "sort_order": 0}, "slug"),
+    ],
+)
+def test_duplicate_slugs_of_types_experts_and_issues_are_form_errors(editor_client, model, data, field):
+    BriefTypeFactory(name="Flash Brief"), ExpertFactory(name="Bradley Bowman", slug="bradley-bowman")
+    IssueFactory(name="Iran", slug="iran")
+    response = editor_client.post(reverse(f"admin:{model}_add"), data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+
+
+ODD_TEXT = {
+    "empty": "",
+    "unicode": "Ünïcödé — “quotes” ‘x’ 漢字 🙂",
+    "long": "x" * 5000,
+    "html": '<script>alert(1)</script><b onmouseover="x">b</b>',
+    "nul": "a\x00b",
+}
+
+
+@pytest.mark.parametrize("kind", list(ODD_TEXT))
+@pytest.mark.parametrize(
+    "model, fields",
+    [
+        ("briefs_brieftype", ["name", "slug", "description"]),
+        ("experts_expert", ["name", "slug", "title", "program", "bio"]),
+        ("issues_issue", ["name", "slug", "description"]),
+    ],
+)
+def test_odd_text_in_every_plain_admin_form_is_saved_clean_or_a_form_error(editor_client, model, fields, kind):
+    data = dict.fromkeys(fields, ODD_TEXT[kind]) | {"sort_order": "0", "is_active": "on"}
+    response = editor_client.post(reverse(f"admin:{model}_add"), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("kind", list(ODD_TEXT))
+@pytest.mark.parametrize(
+    "field", ["title", "slug", "summary", "body", "quotes-0-text", "related_links-1-url", "related_links-1-byline"]
+)
+def test_odd_text_in_the_brief_form_is_saved_clean_or_a_form_error(editor_client, field, kind):
+    response = editor_client.post(ADD_URL, brief_post(**{field: ODD_TEXT[kind]}))
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert errors_of(response)
+    for brief in Brief.objects.all():
+        assert "<script" not in brief.body and "\x00" not in brief.title

@@ -166,6 +166,11 @@ class TestIssueTree:
         Issue.objects.filter(pk=iran.pk).update(parent=network)  # now Syria > Network > Iran: no cycle
         assert Issue.objects.get(pk=iran.pk).ancestors() == [syria, network]
 
+    def test_issue_names_are_unique_ignoring_capitals_in_the_database(self):
+        IssueFactory(name="Iran", slug="iran")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Issue.objects.bulk_create([Issue(name="IRAN", slug="iran-2")])
+
     def test_descendants_and_ancestors(self):
         iran = IssueFactory(name="Iran")
         network = IssueFactory(name="Iran Global Threat Network", parent=iran)
