@@ -360,3 +360,11 @@ def test_odd_text_in_the_brief_form_is_saved_clean_or_a_form_error(editor_client
         assert errors_of(response)
     for brief in Brief.objects.all():
         assert "<script" not in brief.body and "\x00" not in brief.title
+
+
+def test_every_publishing_field_has_help_text_on_the_change_form(editor_client):
+    brief = BriefFactory(status=Brief.Status.DRAFT, published_at=None)
+    html = editor_client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).content.decode()
+    for field in ("status", "published_at", "expires_at", "corrected_at"):
+        help_text = str(Brief._meta.get_field(field).help_text)
+        assert help_text and help_text.split(":")[0].split(";")[0] in html, field
