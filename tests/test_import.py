@@ -342,3 +342,21 @@ def test_user_who_cannot_publish_is_refused_before_anything_is_written(username)
     with pytest.raises(CommandError, match=f"--user: .*{username}"):
         run(RED_SEA, "--publish", "--user", username)
     assert counts() == before
+
+
+def test_markup_in_an_export_is_text_not_html(tmp_path):
+    """Exports are plain text: a tag in them is shown as typed, never run."""
+    export = tmp_path / "markup.txt"
+    export.write_text(
+        "April 24, 2024 | Flash Brief\n<b>Bold</b> claims\nLatest Developments\n"
+        'He wrote <script>alert(1)</script> and <a href="javascript:alert(2)">this</a>.\n'
+        "<img src=x onerror=alert(3)> Background\nIt <svg onload=alert(4)> began.\n",
+        encoding="utf-8",
+    )
+    run(export)
+    brief = Brief.objects.get()
+    assert brief.title == "<b>Bold</b> claims"
+    stored = brief.developments + brief.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in stored
+    for bad in ("<script", "<a ", "<img", "<svg"):
+        assert bad not in stored
