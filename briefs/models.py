@@ -91,7 +91,13 @@ class Brief(models.Model):
         through=BriefIssue, blank=True, help_text="Pick from the issue taxonomy; editors add new issues."
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Changed with the workflow buttons only: draft, in review, published, withdrawn. "
+        "A published brief is on the site from its publication time until its expiry time.",
+    )
     published_at = models.DateTimeField(
         "publication time",
         null=True,
@@ -125,7 +131,13 @@ class Brief(models.Model):
         help_text="Who last submitted the brief for review: told when it is published or sent back.",
     )
     # The public "updated" time: moved by corrections only, never by typo fixes (feeds use it).
-    corrected_at = models.DateTimeField("last corrected", null=True, blank=True, editable=False)
+    corrected_at = models.DateTimeField(
+        "last corrected",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set by adding a public correction; feeds then show the brief as updated. Typo fixes leave it.",
+    )
 
     objects = BriefQuerySet.as_manager()
 

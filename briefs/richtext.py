@@ -21,6 +21,9 @@ ALLOWED_ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
 }
+# CKEditor 5 wraps every table in <figure class="table">; keeping that one class (and no other)
+# makes its output survive a save unchanged, so revisions do not differ by a stripped attribute.
+ALLOWED_CLASSES = {"figure": {"table"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -37,6 +40,7 @@ def sanitize_html(html):
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=ALLOWED_URL_SCHEMES,
         clean_content_tags={"script", "style"},
         link_rel="noopener noreferrer",

@@ -252,3 +252,13 @@ def add_correction(*, brief, user, text):
         locked.save(update_fields=["corrected_at", "updated_at"])
         _refresh(brief, locked, ["corrected_at", "updated_at"])
     return correction
+
+
+def record_import(*, brief, user=None, from_state, source):
+    """Keep a publication made by ``import_briefs --publish`` in the brief's history, as every other
+    step is: who (the ``--user`` given, or nobody), when, from which state, and from which file.
+
+    The importer writes the state itself inside its one transaction (a whole run is all or nothing),
+    and checks ``--user``'s publish permission before it starts; this only records the step.
+    """
+    return _record(brief, user=user, from_state=from_state, comment=f"Published by import from {source}")

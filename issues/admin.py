@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from briefs.forms import SafeAutocompleteAdminMixin
+
 from .models import Issue
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["indented_name", "slug", "featured", "sort_order"]
     list_editable = ["featured", "sort_order"]
     list_filter = ["featured", ("parent", admin.RelatedOnlyFieldListFilter)]

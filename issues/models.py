@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from taggit.models import TagBase
 
@@ -58,6 +59,13 @@ class Issue(TagBase):
         verbose_name = "issue"
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="issue_not_own_parent"),
+            # Tags are looked up case-insensitively (TAGGIT_CASE_INSENSITIVE, the importer): "Iran" and
+            # "iran" would be one issue to them and two to the database.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="issue_name_unique_ignoring_case",
+                violation_error_message="An issue with this name already exists (ignoring capitals).",
+            ),
         ]
 
     def get_absolute_url(self):

@@ -235,3 +235,136 @@ def test_expert_list_shows_thumbnails(editor_client):
 def test_every_admin_page_answers(editor_client, name):
     assert editor_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert editor_client.get(reverse(f"admin:{name}_add")).status_code == 200
+
+
+BOGUS_IDS = ["abc", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("bogus", BOGUS_IDS)
+@pytest.mark.parametrize(
+    "field", ["authors", "issues", "quotes-0-expert", "related_links-0-target_brief"], ids=lambda f: f
+)
+def test_bogus_ids_in_brief_autocompletes_are_form_errors(editor_client, field, bogus):
+    """A tampered POST (an id that is not a number, or past 64 bits) re-displays the form with an error."""
+    value = [bogus] if field in ("authors", "issues") else bogus
+    response = editor_client.post(ADD_URL, brief_post(**{field: value}))
+    assert response.status_code == 200
+    assert field in errors_of(response)
+    assert not Brief.objects.filter(slug="iran-backed-iraqi-militias-resume-attacks").exists()
+
+
+@pytest.mark.parametrize("bogus", BOGUS_IDS)
+def test_bogus_ids_in_issue_and_expert_autocompletes_are_form_errors(editor_client, bogus):
+    response = editor_client.post(
+        reverse("admin:issues_issue_add"), {"name": "Syria", "slug": "syria", "sort_order": 0, "parent": bogus}
+    )
+    assert response.status_code == 200
+    assert "parent" in response.context["adminform"].form.errors
+    response = editor_client.post(
+        reverse("admin:experts_expert_add"), {"name": "A", "slug": "a", "issues": [bogus], "is_active": "on"}
+    )
+    assert response.status_code == 200
+    assert "issues" in response.context["adminform"].form.errors
+
+
+def test_ckeditor_output_survives_save_and_reload(editor_client):
+    """What the editor's toolbar makes (headings, emphasis, links, lists, blockquote, a table in its
+    <figure class="table">) comes back into the editor unchanged after saving."""
+    from tests.test_richtext import CKEDITOR_OUTPUT
+
+    html = "".join(CKEDITOR_OUTPUT)
+    response = editor_client.post(ADD_URL, brief_post(body=html))
+    assert response.status_code == 302, errors_of(response)
+    brief = Brief.objects.get(slug="iran-backed-iraqi-militias-resume-attacks")
+    assert brief.body == html
+    form = editor_client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).context["adminform"].form
+    assert form["body"].value() == html
+
+
+def test_new_inline_rows_left_at_zero_keep_the_order_shown(editor_client):
+    data = brief_post()
+    for key in [k for k in data if k.endswith("-order")]:
+        data[key] = "0"
+    data["quotes-0-order"] = "5"
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 302, errors_of(response)
+    brief = Brief.objects.get(slug="iran-backed-iraqi-militias-resume-attacks")
+    assert [(q.order, q.expert.name) for q in brief.quotes.all()] == [(5, "Bradley Bowman"), (6, "Mike Daum")]
+    assert [(link.order, link.kind) for link in brief.related_links.all()] == [
+        (1, "brief"),
+        (2, "external"),
+        (3, "citation"),
+    ]
+
+
+def test_issue_name_differing_only_in_capitals_is_a_form_error(editor_client):
+    IssueFactory(name="Iran", slug="iran")
+    response = editor_client.post(
+        reverse("admin:issues_issue_add"), {"name": "IRAN", "slug": "iran-2", "description": "", "sort_order": 0}
+    )
+    assert response.status_code == 200
+    assert "already exists (ignoring capitals)" in response.content.decode()
+    assert Issue.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "model, data, field",
+    [
+        ("briefs_brieftype", {"name": "Analysis", "slug": "flash-brief", "sort_order": 0}, "slug"),
+        ("experts_expert", {"name": "Someone Else", "slug": "bradley-bowman", "is_active": "on"}, "slug"),
+        ("issues_issue", {"name": "Persia", "slug": "iran", "sort_order": 0}, "slug"),
+    ],
+)
+def test_duplicate_slugs_of_types_experts_and_issues_are_form_errors(editor_client, model, data, field):
+    BriefTypeFactory(name="Flash Brief"), ExpertFactory(name="Bradley Bowman", slug="bradley-bowman")
+    IssueFactory(name="Iran", slug="iran")
+    response = editor_client.post(reverse(f"admin:{model}_add"), data)
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+
+
+ODD_TEXT = {
+    "empty": "",
+    "unicode": "Ünïcödé — “quotes” ‘x’ 漢字 🙂",
+    "long": "x" * 5000,
+    "html": '<script>alert(1)</script><b onmouseover="x">b</b>',
+    "nul": "a\x00b",
+}
+
+
+@pytest.mark.parametrize("kind", list(ODD_TEXT))
+@pytest.mark.parametrize(
+    "model, fields",
+    [
+        ("briefs_brieftype", ["name", "slug", "description"]),
+        ("experts_expert", ["name", "slug", "title", "program", "bio"]),
+        ("issues_issue", ["name", "slug", "description"]),
+    ],
+)
+def test_odd_text_in_every_plain_admin_form_is_saved_clean_or_a_form_error(editor_client, model, fields, kind):
+    data = dict.fromkeys(fields, ODD_TEXT[kind]) | {"sort_order": "0", "is_active": "on"}
+    response = editor_client.post(reverse(f"admin:{model}_add"), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize("kind", list(ODD_TEXT))
+@pytest.mark.parametrize(
+    "field", ["title", "slug", "summary", "body", "quotes-0-text", "related_links-1-url", "related_links-1-byline"]
+)
+def test_odd_text_in_the_brief_form_is_saved_clean_or_a_form_error(editor_client, field, kind):
+    response = editor_client.post(ADD_URL, brief_post(**{field: ODD_TEXT[kind]}))
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert errors_of(response)
+    for brief in Brief.objects.all():
+        assert "<script" not in brief.body and "\x00" not in brief.title
+
+
+def test_every_publishing_field_has_help_text_on_the_change_form(editor_client):
+    brief = BriefFactory(status=Brief.Status.DRAFT, published_at=None)
+    html = editor_client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).content.decode()
+    for field in ("status", "published_at", "expires_at", "corrected_at"):
+        help_text = str(Brief._meta.get_field(field).help_text)
+        assert help_text and help_text.split(":")[0].split(";")[0] in html, field

@@ -301,3 +301,62 @@ def test_plain_ascii_punctuation_and_markup_like_text_reimport_unchanged(tmp_pat
     assert brief.title == 'AT&T\'s "Secure Line" Deal Draws Scrutiny'
     page = client.get(brief.get_absolute_url()).content.decode()
     assert "the &lt;b&gt;deal&lt;/b&gt; between AT&amp;T" in page  # text, never markup
+
+
+def test_publishing_by_import_is_kept_in_the_history():
+    from briefs.models import Transition
+
+    run(RED_SEA, "--publish")
+    brief = Brief.objects.get()
+    step = Transition.objects.get(brief=brief)
+    assert (step.from_state, step.to_state, step.user) == ("draft", "published", None)
+    assert step.comment == f"Published by import from {RED_SEA.name}"
+    run(RED_SEA, "--publish")  # unchanged: no second step
+    assert Transition.objects.filter(brief=brief).count() == 1
+
+
+def test_publishing_an_imported_draft_is_kept_in_the_history_by_the_given_editor():
+    from django.contrib.auth.models import Group
+
+    from briefs.models import Transition
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="ed")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    run(RED_SEA)
+    assert not Transition.objects.exists()
+    run(RED_SEA, "--publish", "--user", "ed")
+    step = Transition.objects.get()
+    assert (step.from_state, step.to_state, step.user) == ("draft", "published", editor)
+
+
+@pytest.mark.parametrize("username", ["nobody", "contributor"])
+def test_user_who_cannot_publish_is_refused_before_anything_is_written(username):
+    from django.contrib.auth.models import Group
+    from django.core.management import CommandError
+
+    from tests.factories import UserFactory
+
+    UserFactory(username="contributor").groups.add(Group.objects.get(name="Contributors"))
+    before = counts()
+    with pytest.raises(CommandError, match=f"--user: .*{username}"):
+        run(RED_SEA, "--publish", "--user", username)
+    assert counts() == before
+
+
+def test_markup_in_an_export_is_text_not_html(tmp_path):
+    """Exports are plain text: a tag in them is shown as typed, never run."""
+    export = tmp_path / "markup.txt"
+    export.write_text(
+        "April 24, 2024 | Flash Brief\n<b>Bold</b> claims\nLatest Developments\n"
+        'He wrote <script>alert(1)</script> and <a href="javascript:alert(2)">this</a>.\n'
+        "<img src=x onerror=alert(3)> Background\nIt <svg onload=alert(4)> began.\n",
+        encoding="utf-8",
+    )
+    run(export)
+    brief = Brief.objects.get()
+    assert brief.title == "<b>Bold</b> claims"
+    stored = brief.developments + brief.body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in stored
+    for bad in ("<script", "<a ", "<img", "<svg"):
+        assert bad not in stored

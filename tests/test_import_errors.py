@@ -90,3 +90,47 @@ def test_command_line_exit_status_and_no_traceback():
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{BAD / 'no-header.txt'}:1: no “DATE | TYPE” header" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"),
+    [
+        (b"April 24, 2024 | Flash Brief\nNul\x00 title\nLatest Developments\nx.\n", 2, "control character U+0000"),
+        (b"April 24, 2024 | Flash Brief\r\nT\r\nLatest Developments\r\nA\x1b[31m.\n", 4, "control character U+001B"),
+        (
+            "April 24, 2024 | Flash Brief\nT\nExpert Analysis\n\n\u201c\u201d Jane Doe, Analyst\n".encode(),
+            5,
+            "empty quote attributed to Jane Doe",
+        ),
+    ],
+    ids=["nul", "escape", "empty-quote"],
+)
+def test_odd_bytes_and_empty_quotes_are_named_by_line(tmp_path, content, line, message):
+    export = tmp_path / "odd.txt"
+    export.write_bytes(content)
+    before = counts()
+    with pytest.raises(CommandError) as caught:
+        run(RED_SEA, export)
+    assert f"{export}:{line}: {message}" in str(caught.value)
+    assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"   \n\t\n \r\n",
+        b"\xef\xbb\xbf",
+        b"April 24, 2024 | Flash Brief\n",
+        "\u201cSmart quotes\u201d in Windows-1252\n".encode("cp1252"),
+        "April 24, 2024 | Flash Brief\nT\n".encode("utf-16"),
+        bytes(range(256)) * 20,
+    ],
+    ids=["whitespace", "bom-only", "header-only", "cp1252", "utf16", "binary"],
+)
+def test_odd_files_are_messages_not_tracebacks(tmp_path, content):
+    export = tmp_path / "odd.txt"
+    export.write_bytes(content)
+    before = counts()
+    with pytest.raises(CommandError, match=rf"{export}:\d+: "):
+        run(export)
+    assert counts() == before

@@ -207,3 +207,11 @@ def test_related_title_may_hold_paired_inner_quotes():
         ("The “Axis of Resistance” After Gaza", "by Jane Roe"),
         ("Why the “Red Line” Moved", "Policy Review"),
     ]
+
+
+def test_word_line_breaks_end_lines():
+    """Text pasted from Word carries vertical tabs for manual line breaks: each starts a new line."""
+    data = b"April 24, 2024 | Flash Brief\x0bA Title\x0bLatest Developments\x0bIt happened.\x0cMore.\n"
+    brief = parse_export(decode_export(data, source="w.txt"), source="w.txt")
+    assert brief.title == "A Title"
+    assert [p.text for p in brief.developments] == ["It happened.", "More."]

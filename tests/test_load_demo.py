@@ -13,7 +13,18 @@ from django.utils import timezone
 from briefs.demo import load
 from briefs.demo.content import EXPERTS, ISSUES
 from briefs.demo.generate import brief_specs
-from briefs.models import Brief, BriefIssue, BriefType, ExpertQuote, RelatedLink
+from briefs.models import (
+    Brief,
+    BriefIssue,
+    BriefType,
+    Correction,
+    ExpertQuote,
+    PreviewLink,
+    PreviewLinkUse,
+    RelatedLink,
+    Revision,
+    Transition,
+)
 from briefs.richtext import sanitize_html
 from experts.models import Expert
 from issues.models import Issue
@@ -30,6 +41,12 @@ SNAPSHOT_MODELS = [
     Brief.authors.through,
     ExpertQuote,
     RelatedLink,
+    # The workflow's and revisions' tables: a rerun must not add history either.
+    Transition,
+    Revision,
+    Correction,
+    PreviewLink,
+    PreviewLinkUse,
     get_user_model(),
 ]
 

@@ -148,6 +148,29 @@ class TestIssueTree:
         iran.refresh_from_db()
         assert iran.parent is None
 
+    @pytest.mark.parametrize("depth", [1, 2, 3])
+    def test_issue_cannot_sit_under_its_descendant_in_the_database(self, depth):
+        """Raw updates skip the model's check; the database's trigger refuses a cycle at any depth."""
+        top = node = IssueFactory(name="Iran")
+        for level in range(depth):
+            node = IssueFactory(name=f"Level {level}", parent=node)
+        with pytest.raises(IntegrityError, match="issue_no_cycle"), transaction.atomic():
+            Issue.objects.filter(pk=top.pk).update(parent=node)
+        top.refresh_from_db()
+        assert top.parent is None
+
+    def test_database_allows_moving_an_issue_elsewhere_in_the_tree(self):
+        iran, syria = IssueFactory(name="Iran"), IssueFactory(name="Syria")
+        network = IssueFactory(name="Iran Global Threat Network", parent=iran)
+        Issue.objects.filter(pk=network.pk).update(parent=syria)
+        Issue.objects.filter(pk=iran.pk).update(parent=network)  # now Syria > Network > Iran: no cycle
+        assert Issue.objects.get(pk=iran.pk).ancestors() == [syria, network]
+
+    def test_issue_names_are_unique_ignoring_capitals_in_the_database(self):
+        IssueFactory(name="Iran", slug="iran")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Issue.objects.bulk_create([Issue(name="IRAN", slug="iran-2")])
+
     def test_descendants_and_ancestors(self):
         iran = IssueFactory(name="Iran")
         network = IssueFactory(name="Iran Global Threat Network", parent=iran)

@@ -1,23 +1,25 @@
 from django.contrib import admin
 
-from ..forms import BriefAdminForm, ExpertQuoteForm, RelatedLinkForm
+from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .revisions import RevisionAdminMixin
 from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 
 
-class ExpertQuoteInline(FollowsBriefInlineMixin, admin.StackedInline):
+class ExpertQuoteInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.StackedInline):
     model = ExpertQuote
     form = ExpertQuoteForm
+    formset = OrderedInlineFormSet
     extra = 0
     autocomplete_fields = ["expert"]
     verbose_name = "expert quote"
     verbose_name_plural = "Expert Analysis (quotes, in order)"
 
 
-class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
+class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.TabularInline):
     model = RelatedLink
     form = RelatedLinkForm
+    formset = OrderedInlineFormSet
     fk_name = "brief"
     extra = 0
     autocomplete_fields = ["target_brief"]
@@ -25,7 +27,7 @@ class RelatedLinkInline(FollowsBriefInlineMixin, admin.TabularInline):
 
 
 @admin.register(Brief)
-class BriefAdmin(WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+class BriefAdmin(SafeAutocompleteAdminMixin, WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = BriefAdminForm
     list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
     list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]

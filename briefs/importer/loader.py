@@ -8,6 +8,7 @@ issue) fails while planning, before the first write.
 import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils.text import slugify
 from experts.models import Expert
 from issues.models import Issue
 
+from .. import workflow
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..richtext import sanitize_html
 from .issues import split_issues
@@ -81,8 +83,10 @@ def plan_imports(*, parsed_briefs, extra_issues=(), publish=False):
     return plans
 
 
-def apply_plans(*, plans, on_progress=None):
+def apply_plans(*, plans, on_progress=None, user=None):
     """Write every plan that changes something, all in one transaction; returns the briefs.
+
+    A brief this run publishes gets a Transition in its history, by ``user`` (None: the importer).
 
     A database or validation error names the export it came from (as ExportError) and rolls
     the whole run back.
@@ -92,7 +96,7 @@ def apply_plans(*, plans, on_progress=None):
         experts = _ExpertIndex()
         for index, plan in enumerate(plans):
             with _saving(plan):
-                briefs[index] = _save_brief(plan, experts) if plan.action != UNCHANGED else plan.brief
+                briefs[index] = _save_brief(plan, experts, user=user) if plan.action != UNCHANGED else plan.brief
             if on_progress:
                 on_progress()
         for index, plan in enumerate(plans):
@@ -213,8 +217,9 @@ class _ExpertIndex:
         return expert.pk
 
 
-def _save_brief(plan, experts):
+def _save_brief(plan, experts, *, user=None):
     parsed = plan.parsed
+    from_state = plan.brief.status if plan.brief else Brief.Status.DRAFT
     brief_type = plan.brief_type or _get_or_create_type(parsed.type_name)
     plan.brief_type = brief_type
     brief = plan.brief or Brief(slug=_new_brief_slug(parsed))
@@ -224,6 +229,8 @@ def _save_brief(plan, experts):
     # Field limits and the model's constraints, checked before saving (unique slugs are handled above).
     brief.full_clean(validate_unique=False)
     brief.save()
+    if brief.status == Brief.Status.PUBLISHED and from_state != Brief.Status.PUBLISHED:
+        workflow.record_import(brief=brief, user=user, from_state=from_state, source=Path(parsed.source).name)
     issues = [_get_or_create_issue(name) for name in plan.issue_names]
     brief.issues.set(issues)
     brief.quotes.all().delete()

@@ -36,6 +36,8 @@ RELATED_RE = re.compile(r'^[“"]?(?P<title>.+?),[”"]\s+(?P<byline>[^“”"]{
 # What follows a quote's closing mark: ``Name, Title``. Names are a few capitalised words.
 ATTRIBUTION_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.’'\- ]{0,78}?)\s*,\s+(?P<title>[^“”\"]+?)\s*$")
 HEADING_MAX_CHARS = 100
+# C0 controls except tab and line ends, and DEL: in a text export they mean a binary or damaged file.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Column sizes of BriefType.name, RelatedLink.title and ExpertQuote.expert_title.
 TYPE_MAX_CHARS, LINK_TITLE_MAX_CHARS, EXPERT_TITLE_MAX_CHARS = 100, 255, 255
 HEADING_MAX_WORDS = 14
@@ -109,7 +111,7 @@ def read_export(path):
 
 
 def decode_export(data, *, source):
-    """UTF-8 only; a byte-order mark and CRLF/CR line ends are tolerated."""
+    """UTF-8 only; a byte-order mark and CRLF/CR line ends are tolerated; control characters are not."""
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -119,7 +121,16 @@ def decode_export(data, *, source):
         raise ExportError(
             source, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the export as UTF-8"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Word's manual line break (vertical tab) and page break (form feed) end a line too.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
+    control = CONTROL_RE.search(text)
+    if control:
+        # PostgreSQL cannot store NUL, and no other control character belongs in prose.
+        line = text.count("\n", 0, control.start()) + 1
+        raise ExportError(
+            source, line, f"control character U+{ord(control.group()):04X} in the text; is this really a text export?"
+        )
+    return text
 
 
 def parse_export(text, *, source):
@@ -252,6 +263,8 @@ def _parse_sections(brief, blocks, *, source):
             section = "quotes"
         elif section == "quotes" and (_opens_quote(block.text) or _has_attribution(block.text)):
             quote, index = _parse_quote(blocks, index, source=source)
+            if not quote.paragraphs:
+                raise ExportError(source, quote.line, f"empty quote attributed to {quote.expert_name}")
             brief.quotes.append(_limited(quote, source=source))
             continue
         elif section == "quotes" and not _is_heading(blocks, index):

@@ -43,11 +43,12 @@ def collect_paths(paths):
     return files
 
 
-def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, progress=None):
+def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, progress=None, user=None):
     """Import the exports at ``paths`` and return one Outcome per file, in order.
 
     All files are parsed and planned before the first write; any bad input raises ImportFailed and
     nothing is written. ``progress`` (optional) is called once per file read and once per file saved.
+    ``user`` is who the publications go down as in the briefs' history (None: the importer).
     """
     files = collect_paths(paths)
     parsed, errors = [], []
@@ -70,7 +71,7 @@ def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, prog
     if dry_run:
         return [Outcome(plan.parsed.source, plan.action, plan.brief, plan.issue_names) for plan in plans]
     try:
-        briefs = apply_plans(plans=plans, on_progress=progress)
+        briefs = apply_plans(plans=plans, on_progress=progress, user=user)
     except ExportError as exc:
         raise ImportFailed(str(exc)) from None
     return [

@@ -1,5 +1,6 @@
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -30,8 +31,14 @@ class Command(BaseCommand):
             "--publish", action="store_true", help="publish the briefs at their header date (default: drafts)"
         )
         parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="with --publish: who the publications go down as in the briefs' history (an editor)",
+        )
 
-    def handle(self, *args, paths, issue, publish, dry_run, **options):
+    def handle(self, *args, paths, issue, publish, dry_run, user=None, **options):
+        user = self._publisher(user) if user else None
         try:
             bar = self._progress_bar(files=len(collect_paths(paths)), steps=1 if dry_run else 2)
             try:
@@ -41,6 +48,7 @@ class Command(BaseCommand):
                     publish=publish,
                     dry_run=dry_run,
                     progress=bar.update if bar else None,
+                    user=user,
                 )
             finally:
                 if bar:
@@ -57,6 +65,14 @@ class Command(BaseCommand):
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
         suffix = " (dry run: nothing written)" if dry_run else ""
         self.stdout.write(self.style.SUCCESS(f"{len(outcomes)} file(s): {summary}{suffix}"))
+
+    def _publisher(self, username):
+        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+        if user is None or not user.is_active:
+            raise CommandError(f"--user: no active user “{username}”. Nothing was imported.")
+        if not user.has_perm("briefs.publish_brief"):
+            raise CommandError(f"--user: “{username}” may not publish briefs. Nothing was imported.")
+        return user
 
     def _progress_bar(self, *, files, steps):
         """One tick per file read and (unless a dry run) one per file saved."""
