@@ -230,3 +230,66 @@ def test_admin_pages_link_to_the_schedule(client):
     schedule = reverse("admin:briefs_brief_schedule")
     assert schedule in client.get(reverse("admin:briefs_brief_changelist")).content.decode()
     assert schedule in client.get(reverse("admin:index")).content.decode()
+
+
+def custom_urls(brief, revision, link):
+    """Every extra admin URL of a brief, with the methods it is for."""
+    args = [brief.pk]
+    return [
+        (reverse("admin:briefs_brief_schedule"), {"GET"}),
+        (transition_url(brief, "publish"), {"POST"}),
+        (reverse("admin:briefs_brief_correction", args=args), {"POST"}),
+        (reverse("admin:briefs_brief_revisions", args=args), {"GET"}),
+        (reverse("admin:briefs_brief_compare", args=args) + f"?a={revision.pk}&b={revision.pk}", {"GET"}),
+        (reverse("admin:briefs_brief_restore", args=[brief.pk, revision.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_revision_preview", args=[brief.pk, revision.pk]), {"GET"}),
+        (reverse("admin:briefs_brief_publish_pending", args=[brief.pk, revision.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_preview", args=args), {"GET", "POST"}),
+        (reverse("admin:briefs_brief_share", args=args), {"GET", "POST"}),
+        (reverse("admin:briefs_brief_revoke_share", args=[brief.pk, link.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_presence", args=args), {"POST"}),
+    ]
+
+
+@pytest.fixture
+def brief_with_revision_and_link():
+    from briefs.preview import create_preview_link
+    from briefs.revisions import save_revision
+
+    editor = EditorFactory()
+    brief = BriefFactory()
+    revision = save_revision(brief=brief, user=editor)
+    return brief, revision, create_preview_link(brief=brief, user=editor)
+
+
+def test_every_extra_admin_url_refuses_other_methods_with_405(client, brief_with_revision_and_link):
+    logged_in(client, EditorFactory())
+    for url, methods in custom_urls(*brief_with_revision_and_link):
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 405, (method, url, response.status_code)
+
+
+def test_every_extra_admin_url_refuses_staff_outside_the_groups(client, brief_with_revision_and_link):
+    brief, revision, link = brief_with_revision_and_link
+    logged_in(client, UserFactory(is_staff=True))
+    for url, methods in custom_urls(brief, revision, link):
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 403, (method, url, response.status_code)
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert brief.revisions.count() == 1
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999", "99999999999999999999", "-1"])
+def test_every_extra_admin_url_answers_bad_brief_ids_with_404(client, brief_with_revision_and_link, object_id):
+    brief, revision, link = brief_with_revision_and_link
+    logged_in(client, EditorFactory())
+    for url, methods in custom_urls(brief, revision, link):
+        url = url.replace(f"/{brief.pk}/", f"/{object_id}/", 1)
+        if "schedule" in url:
+            continue
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 404, (method, url, response.status_code)

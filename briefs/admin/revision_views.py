@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.formsets import all_valid
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from .. import presence
 from ..models import PreviewLink, Revision
@@ -31,7 +32,7 @@ from ..revisions import (
     restore_revision,
     working_copy,
 )
-from .base import BriefObjectMixin
+from .base import POST, SAFE, SAFE_OR_POST, BriefObjectMixin
 
 
 class ShareForm(forms.Form):
@@ -62,18 +63,22 @@ class RevisionViewsMixin(BriefObjectMixin):
             return self.admin_site.admin_view(view)
 
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        # Each route answers only the methods it is for (anything else: 405, before any lookup).
         routes = [
-            ("revisions/", self.revisions_view, "revisions"),
-            ("revisions/compare/", self.compare_view, "compare"),
-            ("revisions/<int:revision_id>/restore/", self.restore_view, "restore"),
-            ("revisions/<int:revision_id>/preview/", self.revision_preview_view, "revision_preview"),
-            ("revisions/<int:revision_id>/publish/", self.publish_pending_view, "publish_pending"),
-            ("preview/", self.preview_view, "preview"),
-            ("share/", self.share_view, "share"),
-            ("share/<int:link_id>/revoke/", self.revoke_share_view, "revoke_share"),
-            ("presence/", self.presence_view, "presence"),
+            ("revisions/", self.revisions_view, "revisions", SAFE),
+            ("revisions/compare/", self.compare_view, "compare", SAFE),
+            ("revisions/<int:revision_id>/restore/", self.restore_view, "restore", POST),
+            ("revisions/<int:revision_id>/preview/", self.revision_preview_view, "revision_preview", SAFE),
+            ("revisions/<int:revision_id>/publish/", self.publish_pending_view, "publish_pending", POST),
+            ("preview/", self.preview_view, "preview", SAFE_OR_POST),
+            ("share/", self.share_view, "share", SAFE_OR_POST),
+            ("share/<int:link_id>/revoke/", self.revoke_share_view, "revoke_share", POST),
+            ("presence/", self.presence_view, "presence", POST),
         ]
-        urls = [path(f"<path:object_id>/{route}", wrap(view), name=f"{prefix}_{name}") for route, view, name in routes]
+        urls = [
+            path(f"<path:object_id>/{route}", wrap(require_http_methods(methods)(view)), name=f"{prefix}_{name}")
+            for route, view, name, methods in routes
+        ]
         return urls + super().get_urls()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -143,8 +148,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return TemplateResponse(request, "admin/briefs/brief/compare.html", context)
 
     def restore_view(self, request, object_id, revision_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id, change=True)
         revision = self._revision_or_404(brief, revision_id)
         try:
@@ -163,8 +166,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return HttpResponseRedirect(self._history_url(brief))
 
     def publish_pending_view(self, request, object_id, revision_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         revision = self._revision_or_404(brief, revision_id)
         if not request.user.has_perm("briefs.publish_brief"):
@@ -230,8 +231,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return TemplateResponse(request, "admin/briefs/brief/share.html", context)
 
     def revoke_share_view(self, request, object_id, link_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id, change=True)
         link = get_object_or_404(PreviewLink, pk=link_id, brief=brief)
         revoke_preview_link(link=link, user=request.user)
@@ -240,8 +239,6 @@ class RevisionViewsMixin(BriefObjectMixin):
 
     def presence_view(self, request, object_id):
         """Heartbeat from an open change page (static/briefs/admin/presence.js)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         presence.mark_editing(brief_pk=brief.pk, user=request.user)
         others = presence.other_editors(brief_pk=brief.pk, user=request.user)

@@ -10,16 +10,17 @@ import itertools
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_http_methods
 
 from .. import workflow
 from ..models import Brief
-from .base import BriefObjectMixin
+from .base import POST, SAFE, BriefObjectMixin
 
 TRANSITION_FUNCTIONS = {
     "submit": workflow.submit_for_review,
@@ -84,13 +85,17 @@ class WorkflowAdminMixin(BriefObjectMixin):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
         return [
-            path("schedule/", view(self.schedule_view), name=f"{prefix}_schedule"),
+            path("schedule/", view(require_http_methods(SAFE)(self.schedule_view)), name=f"{prefix}_schedule"),
             path(
                 "<path:object_id>/transition/<str:action>/",
-                view(self.transition_view),
+                view(require_http_methods(POST)(self.transition_view)),
                 name=f"{prefix}_transition",
             ),
-            path("<path:object_id>/correction/", view(self.correction_view), name=f"{prefix}_correction"),
+            path(
+                "<path:object_id>/correction/",
+                view(require_http_methods(POST)(self.correction_view)),
+                name=f"{prefix}_correction",
+            ),
             *super().get_urls(),
         ]
 
@@ -142,8 +147,6 @@ class WorkflowAdminMixin(BriefObjectMixin):
         return redirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
 
     def transition_view(self, request, object_id, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if action not in TRANSITION_FUNCTIONS:
             raise Http404("No such action.")
         brief = self._brief_or_404(request, object_id)
@@ -165,8 +168,6 @@ class WorkflowAdminMixin(BriefObjectMixin):
         return self._back(brief)
 
     def correction_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         try:
             correction = workflow.add_correction(brief=brief, user=request.user, text=request.POST.get("text", ""))
