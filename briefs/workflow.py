@@ -9,7 +9,7 @@ sends its notifications once the transaction commits.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -227,9 +227,32 @@ def submit_changes(*, brief, user, comment=""):
     return step
 
 
+def _take_in_pending_changes(locked):
+    """Write a published brief's pending revision to its row as it leaves the site.
+
+    Off the site nothing is live to protect, and a withdrawn (then reopened) brief is edited and
+    previewed from its row: left pending, the changes would vanish from the form and the next save
+    would bury them. Returns the fields changed. Changes that can no longer be applied (their slug
+    is now another brief's) stay pending in the history: withdrawing must never be blocked.
+    """
+    pending = revisions.pending_revision(locked)
+    if pending is None:
+        return []
+    try:
+        revisions.apply_data(locked, pending.data)
+    except ValidationError:
+        return []
+    pending.applied_at = timezone.now()
+    pending.save(update_fields=["applied_at"])
+    return [*revisions.CONTENT_FIELDS, "type"]
+
+
 def withdraw(*, brief, user, comment=""):
-    """Published (live, scheduled or expired) -> withdrawn: it leaves the site at once."""
-    return _transition("withdraw", brief=brief, user=user, comment=comment)
+    """Published (live, scheduled or expired) -> withdrawn: it leaves the site at once.
+
+    Pending changes become the withdrawn brief's content, to be reviewed again before it returns.
+    """
+    return _transition("withdraw", brief=brief, user=user, comment=comment, prepare=_take_in_pending_changes)
 
 
 def reopen(*, brief, user, comment=""):

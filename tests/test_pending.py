@@ -263,3 +263,37 @@ class TestContributorSubmitsChanges:
         client.force_login(ContributorFactory())
         page = client.get(change_url(live_brief))
         assert client.post(change_url(live_brief), change_form_data(page, title="Nope")).status_code == 403
+
+
+def test_withdrawing_takes_pending_changes_into_the_brief_so_reopening_keeps_them(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
+    pending = pending_revision(live_brief)
+
+    workflow.withdraw(brief=live_brief, user=editor)
+    workflow.reopen(brief=live_brief, user=editor)
+
+    live_brief.refresh_from_db()
+    assert (live_brief.status, live_brief.title) == (Brief.Status.DRAFT, "Pending title")
+    assert [q.text for q in live_brief.quotes.all()] == ["The pending quote."]
+    assert pending_revision(live_brief) is None
+    pending.refresh_from_db()
+    assert pending.applied_at is not None
+    # The draft's form shows the changes, and saving it keeps them.
+    page = client.get(change_url(live_brief))
+    assert page.context["adminform"].form["title"].value() == "Pending title"
+    edit(client, live_brief, summary="Draft summary.")
+    live_brief.refresh_from_db()
+    assert (live_brief.title, live_brief.summary) == ("Pending title", "Draft summary.")
+    assert live_brief.quotes.get().text == "The pending quote."
+
+
+def test_withdrawing_is_not_blocked_by_pending_changes_that_no_longer_apply(client, editor, live_brief):
+    edit(client, live_brief, slug="taken-later")
+    BriefFactory(slug="taken-later", status=Brief.Status.DRAFT, published_at=None)
+
+    workflow.withdraw(brief=live_brief, user=editor)
+
+    live_brief.refresh_from_db()
+    assert live_brief.status == Brief.Status.WITHDRAWN
+    assert live_brief.title == "Live title"
+    assert pending_revision(live_brief).data["slug"] == "taken-later"
