@@ -27,8 +27,8 @@ def _name(user):
     return (user.get_full_name() or user.get_username()) if user else "Someone"
 
 
-def _authors(brief, transition):
-    users = [u for u in (brief.created_by, brief.submitted_by) if u and u.is_active and u != transition.user]
+def _authors(brief, transition, *others):
+    users = [u for u in (brief.created_by, brief.submitted_by, *others) if u and u.is_active and u != transition.user]
     return [u.email for u in users]
 
 
@@ -87,4 +87,18 @@ def published(*, brief, transition):
             admin_url(brief),
         ],
         _authors(brief, transition),
+    )
+
+
+def changes_published(*, brief, transition, revision):
+    """Pending changes to a published brief went live: to the brief's writers and whoever saved them."""
+    _send(
+        f"Changes published: {brief.title}",
+        [
+            f"{_name(transition.user)} published the pending changes to “{brief.title}” (revision {revision.number}); "
+            + ("readers see them now." if brief.is_live() else "readers see them once the brief is live."),
+            "",
+            settings.SITE_URL + brief.get_absolute_url() if brief.is_live() else admin_url(brief),
+        ],
+        _authors(brief, transition, revision.created_by),
     )

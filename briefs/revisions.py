@@ -23,6 +23,7 @@ from django.utils import timezone
 from experts.models import Expert
 from issues.models import Issue
 
+from . import notifications
 from .models import Brief, BriefType, ExpertQuote, RelatedLink, Revision, Transition
 
 DATA_VERSION = 1
@@ -242,7 +243,7 @@ def publish_revision(*, revision, user):
     revision.applied_at = timezone.now()
     revision.save(update_fields=["applied_at"])
     # Kept in the workflow history beside the state changes: who put which changes live, when.
-    Transition.objects.create(
+    step = Transition.objects.create(
         brief=brief,
         user=user,
         from_state=brief.status,
@@ -250,4 +251,5 @@ def publish_revision(*, revision, user):
         comment=f"Published pending changes (revision {revision.number}).",
         at=revision.applied_at,
     )
+    transaction.on_commit(lambda: notifications.changes_published(brief=brief, transition=step, revision=revision))
     return brief
