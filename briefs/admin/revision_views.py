@@ -105,6 +105,8 @@ class RevisionViewsMixin(BriefObjectMixin):
     # -- views ----------------------------------------------------------------------------------
 
     def revisions_view(self, request, object_id):
+        """The brief's history: every revision (to compare, preview, restore), every workflow step and
+        every correction."""
         brief = self._brief_or_404(request, object_id)
         revisions = list(brief.revisions.select_related("created_by").order_by("-number"))
         live, pending = live_revision(brief), pending_revision(brief)
@@ -118,8 +120,10 @@ class RevisionViewsMixin(BriefObjectMixin):
         context = self._context(
             request,
             brief,
-            "Revisions",
+            "History",
             revisions=revisions,
+            transitions=brief.transitions.select_related("user").order_by("-at", "-pk"),
+            corrections=brief.corrections.select_related("created_by").order_by("-at", "-pk"),
             can_change=self.has_change_permission(request, brief),
             can_publish=request.user.has_perm("briefs.publish_brief"),
             pending=pending,
