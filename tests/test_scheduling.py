@@ -109,3 +109,26 @@ def test_schedule_page_runs_a_fixed_number_of_queries(client, django_assert_max_
         )
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:briefs_brief_schedule")).status_code == 200
+
+
+@time_machine.travel(NOON, tick=False)
+def test_schedule_page_lists_pending_changes_and_flags_scheduled_briefs_that_have_them(client):
+    from briefs.revisions import save_revision, snapshot
+
+    editor = EditorFactory(username="ed")
+    live = BriefFactory(title="Live with changes", published_at=NOON - datetime.timedelta(days=3))
+    scheduled = BriefFactory(title="Scheduled with changes", published_at=NOON + datetime.timedelta(days=1))
+    untouched = BriefFactory(title="Live, no changes", published_at=NOON - datetime.timedelta(days=1))
+    for brief in (live, scheduled, untouched):
+        save_revision(brief=brief, user=editor)
+    for brief in (live, scheduled):
+        save_revision(brief=brief, user=editor, data={**snapshot(brief), "title": f"{brief.title}, edited"})
+
+    client.force_login(ContributorFactory())
+    response = client.get(reverse("admin:briefs_brief_schedule"))
+    assert [b.title for b in response.context["pending_briefs"]] == ["Live with changes", "Scheduled with changes"]
+    html = response.content.decode()
+    section = html[html.index('id="schedule-pending"') : html.index('id="schedule-recent"')]
+    assert "Live with changes" in section and "Live, no changes" not in section
+    upcoming = html[html.index('id="schedule-upcoming"') : html.index('id="schedule-expiring"')]
+    assert "<strong>pending changes</strong> (revision 2) are not published" in upcoming

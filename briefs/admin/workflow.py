@@ -10,6 +10,7 @@ import itertools
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from .. import workflow
-from ..models import Brief
+from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
 
 TRANSITION_FUNCTIONS = {
@@ -182,7 +183,18 @@ class WorkflowAdminMixin(BriefObjectMixin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         now = timezone.now()
-        published = Brief.objects.filter(status=Brief.Status.PUBLISHED).select_related("type")
+        latest = Revision.objects.filter(brief=OuterRef("pk")).order_by("-number")
+        # A published brief whose newest revision is not applied has pending changes: they go out
+        # only when an editor publishes them, whatever its publication time.
+        published = (
+            Brief.objects.filter(status=Brief.Status.PUBLISHED)
+            .select_related("type")
+            .annotate(
+                pending_number=Subquery(latest.values("number")[:1]),
+                pending_saved_at=Subquery(latest.values("created_at")[:1]),
+                latest_applied_at=Subquery(latest.values("applied_at")[:1]),
+            )
+        )
         upcoming = published.filter(published_at__gt=now).order_by("published_at", "pk")
         expiring = published.filter(expires_at__gt=now).order_by("expires_at", "pk")
         recent = (
@@ -191,10 +203,14 @@ class WorkflowAdminMixin(BriefObjectMixin):
             .select_related("type")
             .order_by("-published_at", "-pk")
         )
+        pending = published.filter(pending_number__isnull=False, latest_applied_at__isnull=True).order_by(
+            "pending_saved_at", "pk"
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Schedule",
+            "pending_briefs": pending,
             "now": now,
             "upcoming_days": by_day(upcoming, "published_at"),
             "expiring_days": by_day(expiring, "expires_at"),
