@@ -58,17 +58,22 @@ def submitted(*, brief, transition):
     )
 
 
-def changes_requested(*, brief, transition):
+def changes_requested(*, brief, transition, revision=None):
+    """To the brief's writers; for pending changes to a published brief (``revision``), also whoever saved them."""
+    if revision is None:
+        what = f"sent “{brief.title}” back to draft with changes requested."
+    else:
+        what = f"asked for changes to the pending changes to “{brief.title}”; readers keep the live version."
     _send(
         f"Changes requested: {brief.title}",
         [
-            f"{_name(transition.user)} sent “{brief.title}” back to draft with changes requested.",
+            f"{_name(transition.user)} {what}",
             *_comment_lines(transition),
             "",
             "Edit the brief and submit it again:",
             admin_url(brief),
         ],
-        _authors(brief, transition),
+        _authors(brief, transition, *([revision.created_by] if revision else [])),
     )
 
 

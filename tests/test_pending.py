@@ -246,7 +246,10 @@ class TestContributorSubmitsChanges:
 
         # The editor sees no "submit" button of their own, publishes the changes, and the step is kept.
         editor = EditorFactory(username="ed")
-        assert workflow.available_actions(live_brief, editor) == [workflow.ACTIONS["withdraw"]]
+        assert workflow.available_actions(live_brief, editor) == [
+            workflow.ACTIONS["request_pending_changes"],
+            workflow.ACTIONS["withdraw"],
+        ]
         publish_revision(revision=pending_revision(live_brief), user=editor)
         live_brief.refresh_from_db()
         assert live_brief.title == "Contributor's better title"
@@ -297,3 +300,51 @@ def test_withdrawing_is_not_blocked_by_pending_changes_that_no_longer_apply(clie
     assert live_brief.status == Brief.Status.WITHDRAWN
     assert live_brief.title == "Live title"
     assert pending_revision(live_brief).data["slug"] == "taken-later"
+
+
+def test_editor_sends_submitted_pending_changes_back_with_a_comment(
+    client, live_brief, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    writer = ContributorFactory(username="writer", email="writer@example.org")
+    reviewer = EditorFactory(username="reviewer", email="reviewer@example.org")
+    client.force_login(writer)
+    edit(client, live_brief, title="Pending title")
+    workflow.submit_changes(brief=live_brief, user=writer)
+    pending = pending_revision(live_brief)
+    url = reverse("admin:briefs_brief_transition", args=[live_brief.pk, "request_pending_changes"])
+    # Not the contributor's to take, even by a hand-made POST.
+    assert client.post(url, {"comment": "Looks good to me"}).status_code == 403
+
+    client.force_login(reviewer)
+    assert 'class="button workflow-request_pending_changes"' in client.get(change_url(live_brief)).content.decode()
+    response = client.post(url, {"comment": ""}, follow=True)
+    assert "needs a comment" in response.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"comment": "Source the new figure."}, follow=True)
+    assert "the pending changes stay pending" in response.content.decode()
+
+    live_brief.refresh_from_db()
+    assert (live_brief.status, live_brief.title) == (Brief.Status.PUBLISHED, "Live title")
+    assert pending_revision(live_brief) == pending
+    step = Transition.objects.filter(brief=live_brief).latest()
+    assert (step.user, step.from_state, step.to_state, step.comment) == (
+        reviewer,
+        "published",
+        "published",
+        "Source the new figure.",
+    )
+    (message,) = mail.outbox
+    assert message.to == ["writer@example.org"]
+    assert "asked for changes to the pending changes" in message.body and "Source the new figure." in message.body
+
+
+def test_request_changes_to_pending_changes_needs_pending_changes(client, live_brief):
+    reviewer = EditorFactory()
+    client.force_login(reviewer)
+    assert "workflow-request_pending_changes" not in client.get(change_url(live_brief)).content.decode()
+    with pytest.raises(workflow.WorkflowError):
+        workflow.request_pending_changes(brief=live_brief, user=reviewer, comment="Why?")
+    assert not Transition.objects.filter(brief=live_brief).exists()
