@@ -348,3 +348,24 @@ def test_request_changes_to_pending_changes_needs_pending_changes(client, live_b
     with pytest.raises(workflow.WorkflowError):
         workflow.request_pending_changes(brief=live_brief, user=reviewer, comment="Why?")
     assert not Transition.objects.filter(brief=live_brief).exists()
+
+
+def test_saving_pending_changes_does_not_claim_the_brief_was_changed(client, editor, live_brief):
+    response = client.post(
+        change_url(live_brief), change_form_data(client.get(change_url(live_brief)), title="Pending title"), follow=True
+    )
+    html = response.content.decode()
+    assert "Saved as pending revision 2. Readers still see the live version" in html
+    assert "was changed successfully" not in html
+    # Ordinary saves keep Django's message.
+    draft = BriefFactory(status=Brief.Status.DRAFT, published_at=None)
+    response = client.post(change_url(draft), change_form_data(client.get(change_url(draft))), follow=True)
+    assert "was changed successfully" in response.content.decode()
+
+
+def test_change_page_has_one_history_link_to_the_brief_history(client, editor, live_brief):
+    html = client.get(change_url(live_brief)).content.decode()
+    assert html.count('class="historylink"') == 1
+    assert f'href="{reverse("admin:briefs_brief_revisions", args=[live_brief.pk])}" class="historylink"' in html
+    history = client.get(reverse("admin:briefs_brief_revisions", args=[live_brief.pk])).content.decode()
+    assert reverse("admin:briefs_brief_history", args=[live_brief.pk]) in history

@@ -156,6 +156,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
             ensure_baseline(brief=brief)
             revision = save_revision(brief=brief, user=request.user, data=data_from_forms(form, formsets))
             if brief.status == Brief.Status.PUBLISHED:
+                request._brief_saved_as_pending = True
                 messages.info(
                     request,
                     f"Saved as pending revision {revision.number}. Readers still see the live version "
@@ -170,6 +171,13 @@ class RevisionAdminMixin(RevisionViewsMixin):
             super().save_related(request, form, formsets, change)
             save_revision(brief=brief, user=request.user)
         presence.stop_editing(brief_pk=brief.pk, user=request.user)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "was changed successfully" (naming the unpublished title) would contradict the
+        # "saved as pending revision" message: nothing readers see has changed.
+        if getattr(request, "_brief_saved_as_pending", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         brief = self.get_object(request, unquote(object_id)) if object_id else None
