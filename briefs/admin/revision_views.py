@@ -189,8 +189,9 @@ class RevisionViewsMixin(BriefObjectMixin):
 
     def preview_view(self, request, object_id):
         """GET: the working copy. POST (the change form's "Preview unsaved changes" button): the
-        form's input as it stands, without saving anything."""
-        brief = self._brief_or_404(request, object_id)
+        form's input as it stands, without saving anything (only for users who may change the brief:
+        anyone else sees a read-only page, with nothing unsaved to preview)."""
+        brief = self._brief_or_404(request, object_id, change=request.method == "POST")
         if request.method != "POST":
             return render_preview(request, brief, working_copy(brief), label="latest working copy")
         data = request.POST.copy()
