@@ -217,12 +217,15 @@ def apply_data(brief, data, *, fill_expert_titles=False):
 def restore_revision(*, revision, user):
     """Make ``revision``'s content the working copy again, as a new revision (nothing is lost).
 
-    On a published brief the restored content becomes a pending revision; otherwise it is
-    written to the brief at once. Raises ValidationError if it can no longer be applied.
+    On a published brief the restored content becomes a pending revision (unless it is the live
+    content: then there are no pending changes any more); otherwise it is written to the brief at once. Raises ValidationError if it can no longer be applied.
     """
     brief = Brief.objects.select_for_update().get(pk=revision.brief_id)
     check_data(revision.data, brief=brief)
     if brief.status == Brief.Status.PUBLISHED:
+        if revision.data == snapshot(brief):
+            # Restoring what readers already see drops the pending changes (they stay in the history).
+            return save_revision(brief=brief, user=user, restored_from=revision.number)
         return save_revision(brief=brief, user=user, data=revision.data, restored_from=revision.number)
     ensure_baseline(brief=brief)
     apply_data(brief, revision.data)

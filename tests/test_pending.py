@@ -369,3 +369,33 @@ def test_change_page_has_one_history_link_to_the_brief_history(client, editor, l
     assert f'href="{reverse("admin:briefs_brief_revisions", args=[live_brief.pk])}" class="historylink"' in html
     history = client.get(reverse("admin:briefs_brief_revisions", args=[live_brief.pk])).content.decode()
     assert reverse("admin:briefs_brief_history", args=[live_brief.pk]) in history
+
+
+def test_a_save_that_changes_no_content_of_a_live_brief_leaves_no_pending_changes(client, editor, live_brief):
+    expiry = timezone.now() + datetime.timedelta(days=30)
+    page = client.get(change_url(live_brief))
+    data = change_form_data(page, expires_at_0=timezone.localtime(expiry).strftime("%Y-%m-%d"), expires_at_1="12:00:00")
+    response = client.post(change_url(live_brief), data, follow=True)
+    assert "No content changed" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.expires_at is not None
+    assert pending_revision(live_brief) is None
+    assert "Pending changes" not in client.get(change_url(live_brief)).content.decode()
+
+    # Edits undone before saving again: the pending changes are dropped, kept in the history.
+    edit(client, live_brief, title="Pending title")
+    assert pending_revision(live_brief) is not None
+    edit(client, live_brief, title="Live title")
+    assert pending_revision(live_brief) is None
+    assert live_brief.revisions.filter(data__title="Pending title").exists()
+
+
+def test_restoring_the_live_revision_drops_the_pending_changes(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title")
+    live = live_brief.revisions.get(number=1)
+    response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, live.pk]), follow=True)
+    assert "Revision 1 restored as revision 3." in response.content.decode()
+    assert pending_revision(live_brief) is None
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title"
+    assert live_brief.revisions.filter(data__title="Pending title").exists()

@@ -27,6 +27,7 @@ from ..revisions import (
     live_revision,
     pending_revision,
     save_revision,
+    snapshot,
     working_copy,
 )
 from .revision_views import RevisionViewsMixin
@@ -154,7 +155,18 @@ class RevisionAdminMixin(RevisionViewsMixin):
             for formset in formsets:
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             ensure_baseline(brief=brief)
-            revision = save_revision(brief=brief, user=request.user, data=data_from_forms(form, formsets))
+            data = data_from_forms(form, formsets)
+            if data == snapshot(brief):
+                # Nothing readers see would change (say, only the expiry time was set, or the edits
+                # were undone): the revision is the live content, not a pending change to publish.
+                save_revision(brief=brief, user=request.user)
+                request._brief_saved_as_pending = True
+                messages.info(
+                    request, "No content changed: there are no pending changes; readers see the live version."
+                )
+                presence.stop_editing(brief_pk=brief.pk, user=request.user)
+                return
+            revision = save_revision(brief=brief, user=request.user, data=data)
             if brief.status == Brief.Status.PUBLISHED:
                 request._brief_saved_as_pending = True
                 messages.info(
