@@ -218,7 +218,8 @@ def restore_revision(*, revision, user):
     """Make ``revision``'s content the working copy again, as a new revision (nothing is lost).
 
     On a published brief the restored content becomes a pending revision (unless it is the live
-    content: then there are no pending changes any more); otherwise it is written to the brief at once. Raises ValidationError if it can no longer be applied.
+    content: then there are no pending changes any more); otherwise it is written to the brief at
+    once. Raises ValidationError if it can no longer be applied.
     """
     brief = Brief.objects.select_for_update().get(pk=revision.brief_id)
     check_data(revision.data, brief=brief)
