@@ -293,3 +293,29 @@ def test_every_extra_admin_url_answers_bad_brief_ids_with_404(client, brief_with
         for method in methods:
             response = getattr(client, method.lower())(url)
             assert response.status_code == 404, (method, url, response.status_code)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00", "1899-12-31T23:59"])
+def test_publish_time_the_database_cannot_store_is_a_message_not_a_500(client, value):
+    brief = BriefFactory(status=Brief.Status.IN_REVIEW, published_at=None)
+    response = logged_in(client, EditorFactory()).post(
+        transition_url(brief, "publish"), {"publish_at": value}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Pick a time between the years 1900 and 2999." in response.content.decode()
+    brief.refresh_from_db()
+    assert (brief.status, brief.published_at) == (Brief.Status.IN_REVIEW, None)
+
+
+@pytest.mark.parametrize("field", ["published_at", "expires_at"])
+def test_publishing_time_in_year_9999_is_a_form_error_not_a_500(client, field):
+    from tests.admin_forms import change_form_data
+
+    brief = BriefFactory()
+    logged_in(client, EditorFactory())
+    page = client.get(change_url(brief))
+    response = client.post(
+        change_url(brief), change_form_data(page, **{f"{field}_0": "9999-12-31", f"{field}_1": "23:59:00"})
+    )
+    assert response.status_code == 200
+    assert "Pick a time between the years 1900 and 2999." in str(response.context["adminform"].form.errors[field])

@@ -9,7 +9,7 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
@@ -45,6 +45,16 @@ SCHEDULE_DAYS_BACK = 14
 PUBLISHING_FIELDS = ("published_at", "expires_at")
 
 
+YEARS = (1900, 2999)
+
+
+def check_publishing_time(value):
+    """Refuse times no brief is published at, and that the database cannot store once moved to UTC
+    (9999-12-31 23:59 in New York is in the year 10000): a form error, not a 500."""
+    if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
+        raise ValidationError(f"Pick a time between the years {YEARS[0]} and {YEARS[1]}.", code="out_of_range")
+
+
 def parse_local_datetime(value):
     """A ``datetime-local`` input ("2026-11-24T09:30"), read in the site's time zone; None if empty."""
     value = (value or "").strip()
@@ -56,7 +66,12 @@ def parse_local_datetime(value):
         parsed = None
     if parsed is None:
         raise workflow.WorkflowError(f"“{value}” is not a date and time (use YYYY-MM-DD HH:MM).")
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    parsed = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    try:
+        check_publishing_time(parsed)
+    except ValidationError as error:
+        raise workflow.WorkflowError(f"“{value}”: {error.messages[0]}") from error
+    return parsed
 
 
 def by_day(briefs, attribute):
@@ -103,6 +118,12 @@ class WorkflowAdminMixin(BriefObjectMixin):
         ]
 
     # Permissions and fields
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in PUBLISHING_FIELDS and formfield is not None:
+            formfield.validators = [*formfield.validators, check_publishing_time]
+        return formfield
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
