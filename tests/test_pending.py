@@ -399,3 +399,25 @@ def test_restoring_the_live_revision_drops_the_pending_changes(client, editor, l
     live_brief.refresh_from_db()
     assert live_brief.title == "Live title"
     assert live_brief.revisions.filter(data__title="Pending title").exists()
+
+
+def test_a_contributor_restoring_on_a_live_brief_only_proposes_it(client, editor, live_brief):
+    edit(client, live_brief, title="Second title")
+    publish_revision(revision=pending_revision(live_brief), user=editor)
+    first = live_brief.revisions.get(number=1)
+    writer = ContributorFactory()
+    client.force_login(writer)
+
+    response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, first.pk]), follow=True)
+    assert "restored as pending revision 3" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Second title"
+    assert pending_revision(live_brief).data["title"] == "Live title"
+    client.logout()
+    assert "Second title" in client.get(live_brief.get_absolute_url()).content.decode()
+
+    # In review the brief is frozen for contributors: restoring is refused and changes nothing.
+    Brief.objects.filter(pk=live_brief.pk).update(status=Brief.Status.IN_REVIEW)
+    client.force_login(writer)
+    assert client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, first.pk])).status_code == 403
+    assert live_brief.revisions.count() == 3
