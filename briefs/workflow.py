@@ -160,7 +160,7 @@ def _refresh(brief, locked, fields):
 def _transition(action_name, *, brief, user, comment="", prepare=None):
     """Run one state change: permission, lock, legality, save, Transition row. Returns the Transition."""
     action = ACTIONS[action_name]
-    _check_permission(user, action.permission, f"You may not {action.label.lower()} briefs.")
+    _check_permission(user, action.permission, f"You may not take the step “{action.label}”.")
     comment = (comment or "").strip()
     if action.needs_comment and not comment:
         raise WorkflowError(f"“{action.label}” needs a comment telling the author what to change.")

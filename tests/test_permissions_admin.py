@@ -319,3 +319,12 @@ def test_publishing_time_in_year_9999_is_a_form_error_not_a_500(client, field):
     )
     assert response.status_code == 200
     assert "Pick a time between the years 1900 and 2999." in str(response.context["adminform"].form.errors[field])
+
+
+def test_refusal_names_the_step(client):
+    from django.core.exceptions import PermissionDenied
+
+    from briefs import workflow
+
+    with pytest.raises(PermissionDenied, match="You may not take the step “Withdraw”."):
+        workflow.withdraw(brief=BriefFactory(), user=ContributorFactory())

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
-from .. import workflow
+from .. import revisions, workflow
 from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
 
@@ -175,6 +175,7 @@ class WorkflowAdminMixin(BriefObjectMixin):
             raise Http404("No such action.")
         brief = self._brief_or_404(request, object_id)
         kwargs = {"brief": brief, "user": request.user, "comment": request.POST.get("comment", "")}
+        had_pending = action == "withdraw" and revisions.pending_revision(brief) is not None
         try:
             if action == "publish":
                 kwargs["at"] = parse_local_datetime(request.POST.get("publish_at"))
@@ -185,6 +186,8 @@ class WorkflowAdminMixin(BriefObjectMixin):
             # Also in the admin's own "History" of the object, next to ordinary edits.
             self.log_change(request, brief, f"{step.get_from_state_display()} → {step.get_to_state_display()}")
             message = SUCCESS_MESSAGES[action]
+            if had_pending and revisions.pending_revision(brief) is None:
+                message += " Its pending changes are now its content, to be reviewed before it returns."
             if action == "publish" and not brief.is_live():
                 local = timezone.localtime(brief.published_at)
                 message = f"Scheduled: the brief goes live on {local:%Y-%m-%d} at {local:%H:%M}."
