@@ -135,3 +135,20 @@ def test_an_edit_of_only_a_quote_is_protected_both_ways(ada, bob, status):
     assert response.status_code == 200
     assert "changed by Bob Woodward" in response.content.decode()
     assert brief.revisions.order_by("-number").first().data["title"] == "Bob's title"
+
+
+def test_someone_who_may_only_read_the_brief_is_not_shown_as_editing_it(ada):
+    from tests.factories import ContributorFactory
+
+    brief = BriefFactory(status=Brief.Status.IN_REVIEW)
+    reader = Client()
+    reader.force_login(ContributorFactory(username="cory", first_name="Cory", last_name="Reader"))
+    page = reader.get(change_url(brief)).content.decode()
+    assert "data-presence-url" not in page
+    assert reader.post(reverse("admin:briefs_brief_presence", args=[brief.pk])).status_code == 403
+    assert "Cory Reader is editing" not in ada.get(change_url(brief)).content.decode()
+    # An editor with the page open is still named to the reader.
+    assert (
+        "Ada Lovelace is editing this brief" in page
+        or "Ada Lovelace is editing this brief" in reader.get(change_url(brief)).content.decode()
+    )

@@ -243,8 +243,8 @@ class RevisionViewsMixin(BriefObjectMixin):
         return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
 
     def presence_view(self, request, object_id):
-        """Heartbeat from an open change page (static/briefs/admin/presence.js)."""
-        brief = self._brief_or_404(request, object_id)
+        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit it."""
+        brief = self._brief_or_404(request, object_id, change=True)
         presence.mark_editing(brief_pk=brief.pk, user=request.user)
         others = presence.other_editors(brief_pk=brief.pk, user=request.user)
         return JsonResponse({"others": [name for name, _ in others]})

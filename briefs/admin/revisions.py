@@ -194,7 +194,9 @@ class RevisionAdminMixin(RevisionViewsMixin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         brief = self.get_object(request, unquote(object_id)) if object_id else None
         if brief is not None and self.has_view_or_change_permission(request, brief):
-            presence.mark_editing(brief_pk=brief.pk, user=request.user)
+            if self.has_change_permission(request, brief):
+                # Someone who may only read the brief is not "editing" it.
+                presence.mark_editing(brief_pk=brief.pk, user=request.user)
             extra_context = {**self.revision_context(request, brief), **(extra_context or {})}
         return super().changeform_view(request, object_id, form_url, extra_context)
 
