@@ -132,3 +132,29 @@ def test_schedule_page_lists_pending_changes_and_flags_scheduled_briefs_that_hav
     assert "Live with changes" in section and "Live, no changes" not in section
     upcoming = html[html.index('id="schedule-upcoming"') : html.index('id="schedule-expiring"')]
     assert "<strong>pending changes</strong> (revision 2) are not published" in upcoming
+
+
+def test_admin_workflow_pages_give_valid_machine_readable_times(client):
+    """HTML's <time datetime> takes at most three digits of a second: Django's "c" format gives six."""
+    import re
+
+    from briefs.revisions import save_revision
+
+    editor = EditorFactory()
+    brief = BriefFactory(published_at=timezone.now().replace(microsecond=123456))
+    BriefFactory(
+        published_at=timezone.now() + datetime.timedelta(days=1), expires_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    save_revision(brief=brief, user=editor)
+    workflow.add_correction(brief=brief, user=editor, text="A fix.")
+    workflow.withdraw(brief=brief, user=editor)
+    client.force_login(editor)
+    valid = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d{4})?")
+    for url in (
+        reverse("admin:briefs_brief_schedule"),
+        reverse("admin:briefs_brief_change", args=[brief.pk]),
+        reverse("admin:briefs_brief_revisions", args=[brief.pk]),
+    ):
+        values = re.findall(r'<time datetime="([^"]*)"', client.get(url).content.decode())
+        assert values, url
+        assert [v for v in values if not valid.fullmatch(v)] == [], url
