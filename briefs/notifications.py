@@ -27,8 +27,8 @@ def _name(user):
     return (user.get_full_name() or user.get_username()) if user else "Someone"
 
 
-def _authors(brief, transition):
-    users = [u for u in (brief.created_by, brief.submitted_by) if u and u.is_active and u != transition.user]
+def _authors(brief, transition, *others):
+    users = [u for u in (brief.created_by, brief.submitted_by, *others) if u and u.is_active and u != transition.user]
     return [u.email for u in users]
 
 
@@ -58,17 +58,22 @@ def submitted(*, brief, transition):
     )
 
 
-def changes_requested(*, brief, transition):
+def changes_requested(*, brief, transition, revision=None):
+    """To the brief's writers; for pending changes to a published brief (``revision``), also whoever saved them."""
+    if revision is None:
+        what = f"sent “{brief.title}” back to draft with changes requested."
+    else:
+        what = f"asked for changes to the pending changes to “{brief.title}”; readers keep the live version."
     _send(
         f"Changes requested: {brief.title}",
         [
-            f"{_name(transition.user)} sent “{brief.title}” back to draft with changes requested.",
+            f"{_name(transition.user)} {what}",
             *_comment_lines(transition),
             "",
             "Edit the brief and submit it again:",
             admin_url(brief),
         ],
-        _authors(brief, transition),
+        _authors(brief, transition, *([revision.created_by] if revision else [])),
     )
 
 
@@ -87,4 +92,18 @@ def published(*, brief, transition):
             admin_url(brief),
         ],
         _authors(brief, transition),
+    )
+
+
+def changes_published(*, brief, transition, revision):
+    """Pending changes to a published brief went live: to the brief's writers and whoever saved them."""
+    _send(
+        f"Changes published: {brief.title}",
+        [
+            f"{_name(transition.user)} published the pending changes to “{brief.title}” (revision {revision.number}); "
+            + ("readers see them now." if brief.is_live() else "readers see them once the brief is live."),
+            "",
+            settings.SITE_URL + brief.get_absolute_url() if brief.is_live() else admin_url(brief),
+        ],
+        _authors(brief, transition, revision.created_by),
     )

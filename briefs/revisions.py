@@ -23,6 +23,7 @@ from django.utils import timezone
 from experts.models import Expert
 from issues.models import Issue
 
+from . import notifications
 from .models import Brief, BriefType, ExpertQuote, RelatedLink, Revision, Transition
 
 DATA_VERSION = 1
@@ -216,12 +217,16 @@ def apply_data(brief, data, *, fill_expert_titles=False):
 def restore_revision(*, revision, user):
     """Make ``revision``'s content the working copy again, as a new revision (nothing is lost).
 
-    On a published brief the restored content becomes a pending revision; otherwise it is
-    written to the brief at once. Raises ValidationError if it can no longer be applied.
+    On a published brief the restored content becomes a pending revision (unless it is the live
+    content: then there are no pending changes any more); otherwise it is written to the brief at
+    once. Raises ValidationError if it can no longer be applied.
     """
     brief = Brief.objects.select_for_update().get(pk=revision.brief_id)
     check_data(revision.data, brief=brief)
     if brief.status == Brief.Status.PUBLISHED:
+        if revision.data == snapshot(brief):
+            # Restoring what readers already see drops the pending changes (they stay in the history).
+            return save_revision(brief=brief, user=user, restored_from=revision.number)
         return save_revision(brief=brief, user=user, data=revision.data, restored_from=revision.number)
     ensure_baseline(brief=brief)
     apply_data(brief, revision.data)
@@ -242,7 +247,7 @@ def publish_revision(*, revision, user):
     revision.applied_at = timezone.now()
     revision.save(update_fields=["applied_at"])
     # Kept in the workflow history beside the state changes: who put which changes live, when.
-    Transition.objects.create(
+    step = Transition.objects.create(
         brief=brief,
         user=user,
         from_state=brief.status,
@@ -250,4 +255,5 @@ def publish_revision(*, revision, user):
         comment=f"Published pending changes (revision {revision.number}).",
         at=revision.applied_at,
     )
+    transaction.on_commit(lambda: notifications.changes_published(brief=brief, transition=step, revision=revision))
     return brief

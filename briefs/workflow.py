@@ -9,7 +9,7 @@ sends its notifications once the transaction commits.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -57,6 +57,15 @@ ACTIONS = {
             (Status.PUBLISHED,),
             Status.PUBLISHED,
         ),
+        # The reviewer's answer to submitted changes: the brief stays live, the changes stay pending.
+        Action(
+            "request_pending_changes",
+            "Request changes to the pending changes",
+            "briefs.review_brief",
+            (Status.PUBLISHED,),
+            Status.PUBLISHED,
+            needs_comment=True,
+        ),
         Action("withdraw", "Withdraw", "briefs.withdraw_brief", (Status.PUBLISHED,), Status.WITHDRAWN),
         Action("reopen", "Reopen as draft", "briefs.withdraw_brief", (Status.WITHDRAWN,), Status.DRAFT),
     )
@@ -87,9 +96,13 @@ def brief_is_editable_by(brief, user):
 def available_actions(brief, user):
     """The actions ``user`` may take on ``brief`` now (by permission and state), in display order."""
     actions = [a for a in ACTIONS.values() if brief.status in a.sources and user.has_perm(a.permission)]
-    if any(a.name == "submit_changes" for a in actions) and (is_editor(user) or not revisions.pending_revision(brief)):
-        # Editors publish pending changes themselves; there is nothing to submit without any.
-        actions = [a for a in actions if a.name != "submit_changes"]
+    if brief.status == Status.PUBLISHED:
+        pending = revisions.pending_revision(brief) is not None
+        # Editors publish pending changes themselves; there is nothing to submit or send back without any.
+        hidden = set() if pending else {"submit_changes", "request_pending_changes"}
+        if is_editor(user):
+            hidden.add("submit_changes")
+        actions = [a for a in actions if a.name not in hidden]
     return actions
 
 
@@ -147,7 +160,7 @@ def _refresh(brief, locked, fields):
 def _transition(action_name, *, brief, user, comment="", prepare=None):
     """Run one state change: permission, lock, legality, save, Transition row. Returns the Transition."""
     action = ACTIONS[action_name]
-    _check_permission(user, action.permission, f"You may not {action.label.lower()} briefs.")
+    _check_permission(user, action.permission, f"You may not take the step “{action.label}”.")
     comment = (comment or "").strip()
     if action.needs_comment and not comment:
         raise WorkflowError(f"“{action.label}” needs a comment telling the author what to change.")
@@ -227,9 +240,47 @@ def submit_changes(*, brief, user, comment=""):
     return step
 
 
+def _take_in_pending_changes(locked):
+    """Write a published brief's pending revision to its row as it leaves the site.
+
+    Off the site nothing is live to protect, and a withdrawn (then reopened) brief is edited and
+    previewed from its row: left pending, the changes would vanish from the form and the next save
+    would bury them. Returns the fields changed. Changes that can no longer be applied (their slug
+    is now another brief's) stay pending in the history: withdrawing must never be blocked.
+    """
+    pending = revisions.pending_revision(locked)
+    if pending is None:
+        return []
+    try:
+        revisions.apply_data(locked, pending.data)
+    except ValidationError:
+        return []
+    pending.applied_at = timezone.now()
+    pending.save(update_fields=["applied_at"])
+    return [*revisions.CONTENT_FIELDS, "type"]
+
+
+def request_pending_changes(*, brief, user, comment):
+    """Send a published brief's pending changes back to their writers with the reviewer's comment
+    (required). Readers keep the live version; the changes stay pending, to be edited and submitted again."""
+
+    def prepare(locked):
+        if not revisions.pending_revision(locked):
+            raise WorkflowError("There are no pending changes to send back.")
+        return []
+
+    step = _transition("request_pending_changes", brief=brief, user=user, comment=comment, prepare=prepare)
+    pending = revisions.pending_revision(step.brief)
+    transaction.on_commit(lambda: notifications.changes_requested(brief=step.brief, transition=step, revision=pending))
+    return step
+
+
 def withdraw(*, brief, user, comment=""):
-    """Published (live, scheduled or expired) -> withdrawn: it leaves the site at once."""
-    return _transition("withdraw", brief=brief, user=user, comment=comment)
+    """Published (live, scheduled or expired) -> withdrawn: it leaves the site at once.
+
+    Pending changes become the withdrawn brief's content, to be reviewed again before it returns.
+    """
+    return _transition("withdraw", brief=brief, user=user, comment=comment, prepare=_take_in_pending_changes)
 
 
 def reopen(*, brief, user, comment=""):

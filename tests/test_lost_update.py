@@ -107,3 +107,45 @@ def test_heartbeat_keeps_presence_and_saving_ends_it(ada, bob):
 
         assert ada.post(change_url(brief), change_form_data(page)).status_code == 302
         assert "Ada Lovelace is editing" not in bob.get(change_url(brief)).content.decode()
+
+
+@pytest.mark.parametrize("status", [Brief.Status.DRAFT, Brief.Status.PUBLISHED], ids=["draft", "live"])
+def test_an_edit_of_only_a_quote_is_protected_both_ways(ada, bob, status):
+    from tests.factories import ExpertQuoteFactory
+
+    brief = BriefFactory(title="Original title", status=status)
+    ExpertQuoteFactory(brief=brief, text="Original quote.")
+    ada_page, bob_page = ada.get(change_url(brief)), bob.get(change_url(brief))
+
+    # Ada changes nothing but the quote; Bob, who opened the page before, changes the title.
+    response = ada.post(change_url(brief), change_form_data(ada_page, **{"quotes-0-text": "Ada's quote."}))
+    assert response.status_code == 302, errors_of(response)
+    response = bob.post(change_url(brief), change_form_data(bob_page, title="Bob's title"))
+    assert response.status_code == 200
+    assert "changed by Ada Lovelace" in response.content.decode()
+    latest = brief.revisions.order_by("-number").first()
+    assert [q["text"] for q in latest.data["quotes"]] == ["Ada's quote."]
+    assert latest.data["title"] == "Original title"
+
+    # And the other way round: a quote-only save over a newer revision is refused too.
+    ada_page = ada.get(change_url(brief))
+    response = bob.post(change_url(brief), change_form_data(response, title="Bob's title"))
+    assert response.status_code == 302, errors_of(response)
+    response = ada.post(change_url(brief), change_form_data(ada_page, **{"quotes-0-text": "Ada's second quote."}))
+    assert response.status_code == 200
+    assert "changed by Bob Woodward" in response.content.decode()
+    assert brief.revisions.order_by("-number").first().data["title"] == "Bob's title"
+
+
+def test_someone_who_may_only_read_the_brief_is_not_shown_as_editing_it(ada):
+    from tests.factories import ContributorFactory
+
+    brief = BriefFactory(status=Brief.Status.IN_REVIEW)
+    reader = Client()
+    reader.force_login(ContributorFactory(username="cory", first_name="Cory", last_name="Reader"))
+    page = reader.get(change_url(brief)).content.decode()
+    assert "data-presence-url" not in page
+    assert reader.post(reverse("admin:briefs_brief_presence", args=[brief.pk])).status_code == 403
+    assert "Cory Reader is editing" not in ada.get(change_url(brief)).content.decode()
+    # An editor with the page open is still named to the reader.
+    assert "Ada Lovelace is editing this brief" in reader.get(change_url(brief)).content.decode()

@@ -70,3 +70,25 @@ def test_nobody_is_emailed_about_their_own_action(django_capture_on_commit_callb
         workflow.submit_for_review(brief=brief, user=editor)
         workflow.publish(brief=brief, user=editor)
     assert mail.outbox == []
+
+
+def test_publishing_pending_changes_emails_who_saved_and_submitted_them(people, django_capture_on_commit_callbacks):
+    from briefs.revisions import publish_revision, save_revision, snapshot
+
+    writer, editors, brief = people
+    brief.status, brief.published_at = "published", brief.created_at
+    brief.save()
+    fixer = ContributorFactory(username="fixer", email="fixer@example.org")
+    data = {**snapshot(brief), "title": "Militias resume attacks on shipping"}
+    pending = save_revision(brief=brief, user=fixer, data=data)
+    workflow.submit_changes(brief=brief, user=fixer)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_revision(revision=pending, user=editors[0])
+
+    (message,) = mail.outbox
+    assert sorted(message.to) == ["fixer@example.org", "writer@example.org"]
+    assert message.subject == "Changes published: Militias resume attacks on shipping"
+    assert f"(revision {pending.number}); readers see them now." in message.body
+    assert "http://localhost:8000" + brief.get_absolute_url() in message.body

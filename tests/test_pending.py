@@ -246,7 +246,10 @@ class TestContributorSubmitsChanges:
 
         # The editor sees no "submit" button of their own, publishes the changes, and the step is kept.
         editor = EditorFactory(username="ed")
-        assert workflow.available_actions(live_brief, editor) == [workflow.ACTIONS["withdraw"]]
+        assert workflow.available_actions(live_brief, editor) == [
+            workflow.ACTIONS["request_pending_changes"],
+            workflow.ACTIONS["withdraw"],
+        ]
         publish_revision(revision=pending_revision(live_brief), user=editor)
         live_brief.refresh_from_db()
         assert live_brief.title == "Contributor's better title"
@@ -263,3 +266,159 @@ class TestContributorSubmitsChanges:
         client.force_login(ContributorFactory())
         page = client.get(change_url(live_brief))
         assert client.post(change_url(live_brief), change_form_data(page, title="Nope")).status_code == 403
+
+
+def test_withdrawing_takes_pending_changes_into_the_brief_so_reopening_keeps_them(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
+    pending = pending_revision(live_brief)
+
+    response = client.post(reverse("admin:briefs_brief_transition", args=[live_brief.pk, "withdraw"]), follow=True)
+    assert "Its pending changes are now its content" in response.content.decode()
+    workflow.reopen(brief=live_brief, user=editor)
+
+    live_brief.refresh_from_db()
+    assert (live_brief.status, live_brief.title) == (Brief.Status.DRAFT, "Pending title")
+    assert [q.text for q in live_brief.quotes.all()] == ["The pending quote."]
+    assert pending_revision(live_brief) is None
+    pending.refresh_from_db()
+    assert pending.applied_at is not None
+    # The draft's form shows the changes, and saving it keeps them.
+    page = client.get(change_url(live_brief))
+    assert page.context["adminform"].form["title"].value() == "Pending title"
+    edit(client, live_brief, summary="Draft summary.")
+    live_brief.refresh_from_db()
+    assert (live_brief.title, live_brief.summary) == ("Pending title", "Draft summary.")
+    assert live_brief.quotes.get().text == "The pending quote."
+
+
+def test_withdrawing_is_not_blocked_by_pending_changes_that_no_longer_apply(client, editor, live_brief):
+    edit(client, live_brief, slug="taken-later")
+    BriefFactory(slug="taken-later", status=Brief.Status.DRAFT, published_at=None)
+
+    workflow.withdraw(brief=live_brief, user=editor)
+
+    live_brief.refresh_from_db()
+    assert live_brief.status == Brief.Status.WITHDRAWN
+    assert live_brief.title == "Live title"
+    assert pending_revision(live_brief).data["slug"] == "taken-later"
+
+
+def test_editor_sends_submitted_pending_changes_back_with_a_comment(
+    client, live_brief, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    writer = ContributorFactory(username="writer", email="writer@example.org")
+    reviewer = EditorFactory(username="reviewer", email="reviewer@example.org")
+    client.force_login(writer)
+    edit(client, live_brief, title="Pending title")
+    workflow.submit_changes(brief=live_brief, user=writer)
+    pending = pending_revision(live_brief)
+    url = reverse("admin:briefs_brief_transition", args=[live_brief.pk, "request_pending_changes"])
+    # Not the contributor's to take, even by a hand-made POST.
+    assert client.post(url, {"comment": "Looks good to me"}).status_code == 403
+
+    client.force_login(reviewer)
+    assert 'class="button workflow-request_pending_changes"' in client.get(change_url(live_brief)).content.decode()
+    response = client.post(url, {"comment": ""}, follow=True)
+    assert "needs a comment" in response.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"comment": "Source the new figure."}, follow=True)
+    assert "the pending changes stay pending" in response.content.decode()
+
+    live_brief.refresh_from_db()
+    assert (live_brief.status, live_brief.title) == (Brief.Status.PUBLISHED, "Live title")
+    assert pending_revision(live_brief) == pending
+    step = Transition.objects.filter(brief=live_brief).latest()
+    assert (step.user, step.from_state, step.to_state, step.comment) == (
+        reviewer,
+        "published",
+        "published",
+        "Source the new figure.",
+    )
+    (message,) = mail.outbox
+    assert message.to == ["writer@example.org"]
+    assert "asked for changes to the pending changes" in message.body and "Source the new figure." in message.body
+
+
+def test_request_changes_to_pending_changes_needs_pending_changes(client, live_brief):
+    reviewer = EditorFactory()
+    client.force_login(reviewer)
+    assert "workflow-request_pending_changes" not in client.get(change_url(live_brief)).content.decode()
+    with pytest.raises(workflow.WorkflowError):
+        workflow.request_pending_changes(brief=live_brief, user=reviewer, comment="Why?")
+    assert not Transition.objects.filter(brief=live_brief).exists()
+
+
+def test_saving_pending_changes_does_not_claim_the_brief_was_changed(client, editor, live_brief):
+    response = client.post(
+        change_url(live_brief), change_form_data(client.get(change_url(live_brief)), title="Pending title"), follow=True
+    )
+    html = response.content.decode()
+    assert "Saved as pending revision 2. Readers still see the live version" in html
+    assert "was changed successfully" not in html
+    # Ordinary saves keep Django's message.
+    draft = BriefFactory(status=Brief.Status.DRAFT, published_at=None)
+    response = client.post(change_url(draft), change_form_data(client.get(change_url(draft))), follow=True)
+    assert "was changed successfully" in response.content.decode()
+
+
+def test_change_page_has_one_history_link_to_the_brief_history(client, editor, live_brief):
+    html = client.get(change_url(live_brief)).content.decode()
+    assert html.count('class="historylink"') == 1
+    assert f'href="{reverse("admin:briefs_brief_revisions", args=[live_brief.pk])}" class="historylink"' in html
+    history = client.get(reverse("admin:briefs_brief_revisions", args=[live_brief.pk])).content.decode()
+    assert reverse("admin:briefs_brief_history", args=[live_brief.pk]) in history
+
+
+def test_a_save_that_changes_no_content_of_a_live_brief_leaves_no_pending_changes(client, editor, live_brief):
+    expiry = timezone.now() + datetime.timedelta(days=30)
+    page = client.get(change_url(live_brief))
+    data = change_form_data(page, expires_at_0=timezone.localtime(expiry).strftime("%Y-%m-%d"), expires_at_1="12:00:00")
+    response = client.post(change_url(live_brief), data, follow=True)
+    assert "No content changed" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.expires_at is not None
+    assert pending_revision(live_brief) is None
+    assert "Pending changes" not in client.get(change_url(live_brief)).content.decode()
+
+    # Edits undone before saving again: the pending changes are dropped, kept in the history.
+    edit(client, live_brief, title="Pending title")
+    assert pending_revision(live_brief) is not None
+    edit(client, live_brief, title="Live title")
+    assert pending_revision(live_brief) is None
+    assert live_brief.revisions.filter(data__title="Pending title").exists()
+
+
+def test_restoring_the_live_revision_drops_the_pending_changes(client, editor, live_brief):
+    edit(client, live_brief, title="Pending title")
+    live = live_brief.revisions.get(number=1)
+    response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, live.pk]), follow=True)
+    assert "Revision 1 restored as revision 3." in response.content.decode()
+    assert pending_revision(live_brief) is None
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Live title"
+    assert live_brief.revisions.filter(data__title="Pending title").exists()
+
+
+def test_a_contributor_restoring_on_a_live_brief_only_proposes_it(client, editor, live_brief):
+    edit(client, live_brief, title="Second title")
+    publish_revision(revision=pending_revision(live_brief), user=editor)
+    first = live_brief.revisions.get(number=1)
+    writer = ContributorFactory()
+    client.force_login(writer)
+
+    response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, first.pk]), follow=True)
+    assert "restored as pending revision 3" in response.content.decode()
+    live_brief.refresh_from_db()
+    assert live_brief.title == "Second title"
+    assert pending_revision(live_brief).data["title"] == "Live title"
+    client.logout()
+    assert "Second title" in client.get(live_brief.get_absolute_url()).content.decode()
+
+    # In review the brief is frozen for contributors: restoring is refused and changes nothing.
+    Brief.objects.filter(pk=live_brief.pk).update(status=Brief.Status.IN_REVIEW)
+    client.force_login(writer)
+    assert client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, first.pk])).status_code == 403
+    assert live_brief.revisions.count() == 3

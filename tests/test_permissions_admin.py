@@ -230,3 +230,101 @@ def test_admin_pages_link_to_the_schedule(client):
     schedule = reverse("admin:briefs_brief_schedule")
     assert schedule in client.get(reverse("admin:briefs_brief_changelist")).content.decode()
     assert schedule in client.get(reverse("admin:index")).content.decode()
+
+
+def custom_urls(brief, revision, link):
+    """Every extra admin URL of a brief, with the methods it is for."""
+    args = [brief.pk]
+    return [
+        (reverse("admin:briefs_brief_schedule"), {"GET"}),
+        (transition_url(brief, "publish"), {"POST"}),
+        (reverse("admin:briefs_brief_correction", args=args), {"POST"}),
+        (reverse("admin:briefs_brief_revisions", args=args), {"GET"}),
+        (reverse("admin:briefs_brief_compare", args=args) + f"?a={revision.pk}&b={revision.pk}", {"GET"}),
+        (reverse("admin:briefs_brief_restore", args=[brief.pk, revision.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_revision_preview", args=[brief.pk, revision.pk]), {"GET"}),
+        (reverse("admin:briefs_brief_publish_pending", args=[brief.pk, revision.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_preview", args=args), {"GET", "POST"}),
+        (reverse("admin:briefs_brief_share", args=args), {"GET", "POST"}),
+        (reverse("admin:briefs_brief_revoke_share", args=[brief.pk, link.pk]), {"POST"}),
+        (reverse("admin:briefs_brief_presence", args=args), {"POST"}),
+    ]
+
+
+@pytest.fixture
+def brief_with_revision_and_link():
+    from briefs.preview import create_preview_link
+    from briefs.revisions import save_revision
+
+    editor = EditorFactory()
+    brief = BriefFactory()
+    revision = save_revision(brief=brief, user=editor)
+    return brief, revision, create_preview_link(brief=brief, user=editor)
+
+
+def test_every_extra_admin_url_refuses_other_methods_with_405(client, brief_with_revision_and_link):
+    logged_in(client, EditorFactory())
+    for url, methods in custom_urls(*brief_with_revision_and_link):
+        for method in {"GET", "POST", "PUT", "PATCH", "DELETE"} - methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 405, (method, url, response.status_code)
+
+
+def test_every_extra_admin_url_refuses_staff_outside_the_groups(client, brief_with_revision_and_link):
+    brief, revision, link = brief_with_revision_and_link
+    logged_in(client, UserFactory(is_staff=True))
+    for url, methods in custom_urls(brief, revision, link):
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 403, (method, url, response.status_code)
+    link.refresh_from_db()
+    assert link.revoked_at is None
+    assert brief.revisions.count() == 1
+
+
+@pytest.mark.parametrize("object_id", ["abc", "999999", "99999999999999999999", "-1"])
+def test_every_extra_admin_url_answers_bad_brief_ids_with_404(client, brief_with_revision_and_link, object_id):
+    brief, revision, link = brief_with_revision_and_link
+    logged_in(client, EditorFactory())
+    for url, methods in custom_urls(brief, revision, link):
+        url = url.replace(f"/{brief.pk}/", f"/{object_id}/", 1)
+        if "schedule" in url:
+            continue
+        for method in methods:
+            response = getattr(client, method.lower())(url)
+            assert response.status_code == 404, (method, url, response.status_code)
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59", "0001-01-01T00:00", "1899-12-31T23:59"])
+def test_publish_time_the_database_cannot_store_is_a_message_not_a_500(client, value):
+    brief = BriefFactory(status=Brief.Status.IN_REVIEW, published_at=None)
+    response = logged_in(client, EditorFactory()).post(
+        transition_url(brief, "publish"), {"publish_at": value}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Pick a time between the years 1900 and 2999." in response.content.decode()
+    brief.refresh_from_db()
+    assert (brief.status, brief.published_at) == (Brief.Status.IN_REVIEW, None)
+
+
+@pytest.mark.parametrize("field", ["published_at", "expires_at"])
+def test_publishing_time_in_year_9999_is_a_form_error_not_a_500(client, field):
+    from tests.admin_forms import change_form_data
+
+    brief = BriefFactory()
+    logged_in(client, EditorFactory())
+    page = client.get(change_url(brief))
+    response = client.post(
+        change_url(brief), change_form_data(page, **{f"{field}_0": "9999-12-31", f"{field}_1": "23:59:00"})
+    )
+    assert response.status_code == 200
+    assert "Pick a time between the years 1900 and 2999." in str(response.context["adminform"].form.errors[field])
+
+
+def test_refusal_names_the_step(client):
+    from django.core.exceptions import PermissionDenied
+
+    from briefs import workflow
+
+    with pytest.raises(PermissionDenied, match="You may not take the step “Withdraw”."):
+        workflow.withdraw(brief=BriefFactory(), user=ContributorFactory())

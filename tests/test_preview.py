@@ -244,3 +244,21 @@ def test_share_preview_refuses_writes_with_private_headers(client, editor, draft
     response = client.put(url)
     assert response.status_code == 405
     assert_private(response)
+
+
+@pytest.mark.parametrize("status", [Brief.Status.IN_REVIEW, Brief.Status.WITHDRAWN])
+def test_preview_of_unsaved_input_is_for_users_who_may_change_the_brief(client, status):
+    from tests.factories import ContributorFactory, EditorFactory, ExpertQuoteFactory
+
+    brief = BriefFactory(status=status, title="Frozen title")
+    ExpertQuoteFactory(brief=brief)
+    client.force_login(EditorFactory())
+    data = change_form_data(client.get(reverse("admin:briefs_brief_change", args=[brief.pk])), title="Typed")
+
+    # A contributor sees the brief read-only: no unsaved-changes button, and a hand-made POST is
+    # refused (it used to be a 500); plain preview of the saved brief still works.
+    client.force_login(ContributorFactory())
+    page = client.get(reverse("admin:briefs_brief_change", args=[brief.pk])).content.decode()
+    assert "Preview unsaved changes" not in page
+    assert client.post(reverse("admin:briefs_brief_preview", args=[brief.pk]), data).status_code == 403
+    assert client.get(reverse("admin:briefs_brief_preview", args=[brief.pk])).status_code == 200

@@ -214,3 +214,26 @@ def test_restore_function_on_draft_applies_and_numbers(editor):
 )
 def test_word_diff_reads_like_prose(old, new, expected):
     assert word_diff(text_to_words(old), text_to_words(new)) == expected
+
+
+def test_history_is_one_page_of_revisions_workflow_steps_and_corrections(client, editor):
+    from briefs import workflow
+    from briefs.revisions import pending_revision, publish_revision
+
+    brief = BriefFactory(title="Draft brief", status=Brief.Status.DRAFT, published_at=None)
+    edit(client, brief, title="Ready brief")
+    workflow.submit_for_review(brief=brief, user=editor, comment="Please check the numbers")
+    workflow.publish(brief=brief, user=editor)
+    edit(client, brief, title="Ready brief, updated")
+    publish_revision(revision=pending_revision(brief), user=editor)
+    workflow.add_correction(brief=brief, user=editor, text="The ceasefire began on Monday, not Sunday.")
+
+    response = client.get(reverse("admin:briefs_brief_revisions", args=[brief.pk]))
+    html = response.content.decode()
+    assert response.context["title"] == "History"
+    assert html.count('<th scope="row">') == brief.revisions.count() == 3
+    assert "<td>Draft</td><td>In review</td><td>Please check the numbers</td>" in html
+    assert "<td>In review</td><td>Published</td>" in html
+    assert "Published pending changes (revision 3)." in html
+    assert "The ceasefire began on Monday, not Sunday." in html
+    assert reverse("admin:briefs_brief_revisions", args=[brief.pk]) in client.get(change_url(brief)).content.decode()

@@ -109,3 +109,52 @@ def test_schedule_page_runs_a_fixed_number_of_queries(client, django_assert_max_
         )
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:briefs_brief_schedule")).status_code == 200
+
+
+@time_machine.travel(NOON, tick=False)
+def test_schedule_page_lists_pending_changes_and_flags_scheduled_briefs_that_have_them(client):
+    from briefs.revisions import save_revision, snapshot
+
+    editor = EditorFactory(username="ed")
+    live = BriefFactory(title="Live with changes", published_at=NOON - datetime.timedelta(days=3))
+    scheduled = BriefFactory(title="Scheduled with changes", published_at=NOON + datetime.timedelta(days=1))
+    untouched = BriefFactory(title="Live, no changes", published_at=NOON - datetime.timedelta(days=1))
+    for brief in (live, scheduled, untouched):
+        save_revision(brief=brief, user=editor)
+    for brief in (live, scheduled):
+        save_revision(brief=brief, user=editor, data={**snapshot(brief), "title": f"{brief.title}, edited"})
+
+    client.force_login(ContributorFactory())
+    response = client.get(reverse("admin:briefs_brief_schedule"))
+    assert [b.title for b in response.context["pending_briefs"]] == ["Live with changes", "Scheduled with changes"]
+    html = response.content.decode()
+    section = html[html.index('id="schedule-pending"') : html.index('id="schedule-recent"')]
+    assert "Live with changes" in section and "Live, no changes" not in section
+    upcoming = html[html.index('id="schedule-upcoming"') : html.index('id="schedule-expiring"')]
+    assert "<strong>pending changes</strong> (revision 2) are not published" in upcoming
+
+
+def test_admin_workflow_pages_give_valid_machine_readable_times(client):
+    """HTML's <time datetime> takes at most three digits of a second: Django's "c" format gives six."""
+    import re
+
+    from briefs.revisions import save_revision
+
+    editor = EditorFactory()
+    brief = BriefFactory(published_at=timezone.now().replace(microsecond=123456))
+    BriefFactory(
+        published_at=timezone.now() + datetime.timedelta(days=1), expires_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    save_revision(brief=brief, user=editor)
+    workflow.add_correction(brief=brief, user=editor, text="A fix.")
+    workflow.withdraw(brief=brief, user=editor)
+    client.force_login(editor)
+    valid = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d{4})?")
+    for url in (
+        reverse("admin:briefs_brief_schedule"),
+        reverse("admin:briefs_brief_change", args=[brief.pk]),
+        reverse("admin:briefs_brief_revisions", args=[brief.pk]),
+    ):
+        values = re.findall(r'<time datetime="([^"]*)"', client.get(url).content.decode())
+        assert values, url
+        assert [v for v in values if not valid.fullmatch(v)] == [], url

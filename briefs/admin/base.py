@@ -2,6 +2,11 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+# Allowed methods of the brief admin's extra views (``require_http_methods``).
+SAFE = ["GET", "HEAD"]
+POST = ["POST"]
+SAFE_OR_POST = [*SAFE, *POST]
+
 
 class BriefObjectMixin:
     """What the brief admin's extra views share: the brief of the URL, with the user's rights checked."""

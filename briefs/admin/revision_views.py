@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.formsets import all_valid
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from .. import presence
 from ..models import PreviewLink, Revision
@@ -31,7 +32,7 @@ from ..revisions import (
     restore_revision,
     working_copy,
 )
-from .base import BriefObjectMixin
+from .base import POST, SAFE, SAFE_OR_POST, BriefObjectMixin
 
 
 class ShareForm(forms.Form):
@@ -62,18 +63,22 @@ class RevisionViewsMixin(BriefObjectMixin):
             return self.admin_site.admin_view(view)
 
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        # Each route answers only the methods it is for (anything else: 405, before any lookup).
         routes = [
-            ("revisions/", self.revisions_view, "revisions"),
-            ("revisions/compare/", self.compare_view, "compare"),
-            ("revisions/<int:revision_id>/restore/", self.restore_view, "restore"),
-            ("revisions/<int:revision_id>/preview/", self.revision_preview_view, "revision_preview"),
-            ("revisions/<int:revision_id>/publish/", self.publish_pending_view, "publish_pending"),
-            ("preview/", self.preview_view, "preview"),
-            ("share/", self.share_view, "share"),
-            ("share/<int:link_id>/revoke/", self.revoke_share_view, "revoke_share"),
-            ("presence/", self.presence_view, "presence"),
+            ("revisions/", self.revisions_view, "revisions", SAFE),
+            ("revisions/compare/", self.compare_view, "compare", SAFE),
+            ("revisions/<int:revision_id>/restore/", self.restore_view, "restore", POST),
+            ("revisions/<int:revision_id>/preview/", self.revision_preview_view, "revision_preview", SAFE),
+            ("revisions/<int:revision_id>/publish/", self.publish_pending_view, "publish_pending", POST),
+            ("preview/", self.preview_view, "preview", SAFE_OR_POST),
+            ("share/", self.share_view, "share", SAFE_OR_POST),
+            ("share/<int:link_id>/revoke/", self.revoke_share_view, "revoke_share", POST),
+            ("presence/", self.presence_view, "presence", POST),
         ]
-        urls = [path(f"<path:object_id>/{route}", wrap(view), name=f"{prefix}_{name}") for route, view, name in routes]
+        urls = [
+            path(f"<path:object_id>/{route}", wrap(require_http_methods(methods)(view)), name=f"{prefix}_{name}")
+            for route, view, name, methods in routes
+        ]
         return urls + super().get_urls()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -100,6 +105,8 @@ class RevisionViewsMixin(BriefObjectMixin):
     # -- views ----------------------------------------------------------------------------------
 
     def revisions_view(self, request, object_id):
+        """The brief's history: every revision (to compare, preview, restore), every workflow step and
+        every correction."""
         brief = self._brief_or_404(request, object_id)
         revisions = list(brief.revisions.select_related("created_by").order_by("-number"))
         live, pending = live_revision(brief), pending_revision(brief)
@@ -113,8 +120,10 @@ class RevisionViewsMixin(BriefObjectMixin):
         context = self._context(
             request,
             brief,
-            "Revisions",
+            "History",
             revisions=revisions,
+            transitions=brief.transitions.select_related("user").order_by("-at", "-pk"),
+            corrections=brief.corrections.select_related("created_by").order_by("-at", "-pk"),
             can_change=self.has_change_permission(request, brief),
             can_publish=request.user.has_perm("briefs.publish_brief"),
             pending=pending,
@@ -143,8 +152,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return TemplateResponse(request, "admin/briefs/brief/compare.html", context)
 
     def restore_view(self, request, object_id, revision_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id, change=True)
         revision = self._revision_or_404(brief, revision_id)
         try:
@@ -163,8 +170,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return HttpResponseRedirect(self._history_url(brief))
 
     def publish_pending_view(self, request, object_id, revision_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id)
         revision = self._revision_or_404(brief, revision_id)
         if not request.user.has_perm("briefs.publish_brief"):
@@ -184,8 +189,9 @@ class RevisionViewsMixin(BriefObjectMixin):
 
     def preview_view(self, request, object_id):
         """GET: the working copy. POST (the change form's "Preview unsaved changes" button): the
-        form's input as it stands, without saving anything."""
-        brief = self._brief_or_404(request, object_id)
+        form's input as it stands, without saving anything (only for users who may change the brief:
+        anyone else sees a read-only page, with nothing unsaved to preview)."""
+        brief = self._brief_or_404(request, object_id, change=request.method == "POST")
         if request.method != "POST":
             return render_preview(request, brief, working_copy(brief), label="latest working copy")
         data = request.POST.copy()
@@ -230,8 +236,6 @@ class RevisionViewsMixin(BriefObjectMixin):
         return TemplateResponse(request, "admin/briefs/brief/share.html", context)
 
     def revoke_share_view(self, request, object_id, link_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         brief = self._brief_or_404(request, object_id, change=True)
         link = get_object_or_404(PreviewLink, pk=link_id, brief=brief)
         revoke_preview_link(link=link, user=request.user)
@@ -239,10 +243,8 @@ class RevisionViewsMixin(BriefObjectMixin):
         return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
 
     def presence_view(self, request, object_id):
-        """Heartbeat from an open change page (static/briefs/admin/presence.js)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        brief = self._brief_or_404(request, object_id)
+        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit it."""
+        brief = self._brief_or_404(request, object_id, change=True)
         presence.mark_editing(brief_pk=brief.pk, user=request.user)
         others = presence.other_editors(brief_pk=brief.pk, user=request.user)
         return JsonResponse({"others": [name for name, _ in others]})

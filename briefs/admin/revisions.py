@@ -28,6 +28,7 @@ from ..revisions import (
     live_revision,
     pending_revision,
     save_revision,
+    snapshot,
     working_copy,
 )
 from .revision_views import RevisionViewsMixin
@@ -156,8 +157,20 @@ class RevisionAdminMixin(RevisionViewsMixin):
             for formset in formsets:
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             ensure_baseline(brief=brief)
-            revision = save_revision(brief=brief, user=request.user, data=data_from_forms(form, formsets))
+            data = data_from_forms(form, formsets)
+            if data == snapshot(brief):
+                # Nothing readers see would change (say, only the expiry time was set, or the edits
+                # were undone): the revision is the live content, not a pending change to publish.
+                save_revision(brief=brief, user=request.user)
+                request._brief_saved_as_pending = True
+                messages.info(
+                    request, "No content changed: there are no pending changes; readers see the live version."
+                )
+                presence.stop_editing(brief_pk=brief.pk, user=request.user)
+                return
+            revision = save_revision(brief=brief, user=request.user, data=data)
             if brief.status == Brief.Status.PUBLISHED:
+                request._brief_saved_as_pending = True
                 messages.info(
                     request,
                     f"Saved as pending revision {revision.number}. Readers still see the live version "
@@ -173,10 +186,19 @@ class RevisionAdminMixin(RevisionViewsMixin):
             save_revision(brief=brief, user=request.user)
         presence.stop_editing(brief_pk=brief.pk, user=request.user)
 
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "was changed successfully" (naming the unpublished title) would contradict the
+        # "saved as pending revision" message: nothing readers see has changed.
+        if getattr(request, "_brief_saved_as_pending", False) and level == messages.SUCCESS:
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         brief = self.get_object(request, unquote(object_id)) if object_id else None
         if brief is not None and self.has_view_or_change_permission(request, brief):
-            presence.mark_editing(brief_pk=brief.pk, user=request.user)
+            if self.has_change_permission(request, brief):
+                # Someone who may only read the brief is not "editing" it.
+                presence.mark_editing(brief_pk=brief.pk, user=request.user)
             extra_context = {**self.revision_context(request, brief), **(extra_context or {})}
         return super().changeform_view(request, object_id, form_url, extra_context)
 

@@ -2,33 +2,19 @@
 
 Playwright's sync API drives Debian's Chromium against pytest-django's live server. Every admin page
 visited is checked for Content-Security-Policy violations, console errors and uncaught exceptions.
-Set DOSSIER_SCREENSHOTS=docs/screenshots to refresh the screenshots in docs/editors.md.
+Set DOSSIER_SCREENSHOTS=docs/screenshots to refresh the screenshots in docs/editors.md (tests/e2e/screens.py).
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.core import mail
 
 from briefs.models import Brief
+from tests.e2e.screens import shot
 from tests.factories import BriefTypeFactory, ContributorFactory, EditorFactory, ExpertFactory, IssueFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-SCREENSHOTS = os.environ.get("DOSSIER_SCREENSHOTS")
-
-
-def shot(page, name, selector=None, full_page=False):
-    """The visible window (or whole page, or one element of it), saved for docs/editors.md."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        path = str(Path(SCREENSHOTS) / f"{name}.png")
-        if selector:
-            page.locator(selector).screenshot(path=path)
-        else:
-            page.screenshot(path=path, full_page=full_page)
 
 
 def pick(page, select_id, search, option):
@@ -110,7 +96,10 @@ def test_contributor_writes_editor_reviews_and_publishes(browser, live_server, l
     act(edith, "publish")
     assert "Published." in messages(edith)
     shot(edith, "04-editor-published", ".workflow-panel")
-    shot(edith, "05-history", ".workflow-history")
+    edith.goto(f"/admin/briefs/brief/{brief.pk}/revisions/")
+    steps = edith.locator("#transition-list").inner_text()
+    assert "Please say where the drones were launched from." in steps and "Added the launch site." in steps
+    shot(edith, "05-history", full_page=True)
     edith.goto("/admin/briefs/brief/schedule/")
     assert "Iran-Backed Militias Resume Attacks" in edith.locator("#schedule-recent").inner_text()
     shot(edith, "06-schedule")

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from briefs.models import Brief
+from tests.e2e.screens import shot
 from tests.factories import BriefFactory, ExpertFactory, ExpertQuoteFactory, SuperUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -37,15 +38,18 @@ def test_two_editors_a_live_brief_and_a_share_link(log_in, watched_page, problem
     ada.fill("#id_quotes-0-text", "Ada's pending quote.")
     save(ada)
     assert "Pending changes" in ada.content()
+    shot(ada, "08-pending-changes")
 
     ben.fill("#id_title", "Ben's title")
     save(ben)
     assert "changed by Ada Reyes at" in ben.content()
     assert ben.input_value("#id_title") == "Ben's title"
+    shot(ben, "09-refused-save")
     with ben.expect_navigation():
         ben.get_by_role("link", name="Compare their changes").click()
     assert ben.locator("#field-title ins").inner_text() == "Ada's pending"
     assert ben.locator("#field-title del").inner_text() == "Live"
+    shot(ben, "10-compare")
 
     # Readers still see the live version; then Ada publishes the pending changes.
     reader = watched_page()
@@ -57,6 +61,8 @@ def test_two_editors_a_live_brief_and_a_share_link(log_in, watched_page, problem
         ada.get_by_role("button", name="Publish pending changes").click()
     reader.reload()
     assert reader.locator("h1").inner_text() == "Ada's pending title"
+    ada.goto(f"/admin/briefs/brief/{brief.pk}/revisions/")
+    assert "Published pending changes (revision 2)." in ada.locator("#transition-list").inner_text()
 
     # A share link for someone without an account, then revoked.
     ada.goto(f"/admin/briefs/brief/{brief.pk}/share/")
@@ -66,6 +72,9 @@ def test_two_editors_a_live_brief_and_a_share_link(log_in, watched_page, problem
     url = re.search(r"/preview/[^/\s\"]+/", ada.locator("#share-links input").first.input_value()).group(0)
     response = reader.goto(url)
     assert response.status == 200 and "Preview — not published" in reader.content()
+    shot(reader, "12-shared-preview")
+    ada.reload()
+    shot(ada, "11-share-preview", full_page=True)
     assert response.headers["x-robots-tag"] == "noindex"
     with ada.expect_navigation():
         ada.get_by_role("button", name="Revoke").click()
