@@ -215,7 +215,10 @@ def test_unpublished_brief_is_404_at_its_address(client):
     assert client.get(f"/briefs/2024/01/01/{brief.slug}/").status_code == 404
 
 
-@pytest.mark.parametrize("param", ["page=abc", "page=0", "page=99", "page=-1", "page=2.5"])
+@pytest.mark.parametrize(
+    "param",
+    ["page=abc", "page=0", "page=99", "page=-1", "page=2.5", "page=99999999999999999999999", "page=%00", "page=1e3"],
+)
 def test_bad_page_numbers_are_404(client, site, param):
     for path in [
         "/briefs/",
@@ -397,3 +400,28 @@ def test_brief_template_renders_a_preview_with_a_banner_and_noindex(rf, site):
     assert "Preview — not published." in html and '<meta name="robots" content="noindex">' in html
     assert 'rel="canonical"' not in html
     assert "Related Reading" in html and "Outside report 0" in html  # read from the brief's prefetch cache
+
+
+@pytest.mark.parametrize("value", ["2", "last", "002", "+2", "%EF%BC%92", "2&utm_source=newsletter"])
+def test_one_canonical_url_whatever_spelling_of_the_page_number(client, value):
+    brief_type = BriefTypeFactory()
+    for i in range(25):
+        BriefFactory(type=brief_type, published_at=timezone.now() - datetime.timedelta(hours=i + 1))
+    html = text(client.get(f"/briefs/?page={value}"))
+    assert '<link rel="canonical" href="http://localhost:8000/briefs/?page=2">' in html
+    assert '<meta property="og:url" content="http://localhost:8000/briefs/?page=2">' in html
+
+
+def test_expert_quotes_list_takes_last_and_names_its_page_in_title_and_canonical(client):
+    expert = ExpertFactory(name="Busy Person", slug="busy")
+    now = timezone.now()
+    for i in range(12):
+        BriefFactory(title=f"Authored {i:02d}", authors=[expert], published_at=now - datetime.timedelta(hours=i + 1))
+        quoting = BriefFactory(title=f"Quoting {i:02d}", published_at=now - datetime.timedelta(hours=i + 1, minutes=30))
+        ExpertQuoteFactory(brief=quoting, expert=expert)
+    html = text(client.get("/experts/busy/?quoted=last&page=last"))
+    assert "Quoting 11" in html and "Quoting 00" not in html
+    assert "Authored 11" in html and "Authored 00" not in html
+    assert '<link rel="canonical" href="http://localhost:8000/experts/busy/?page=2&amp;quoted=2">' in html
+    assert "<title>Busy Person, page 2, quotes page 2 | Dossier</title>" in html
+    assert "<title>Busy Person | Dossier</title>" in text(client.get("/experts/busy/?quoted=1"))

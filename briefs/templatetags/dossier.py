@@ -13,8 +13,9 @@ from django.utils.text import Truncator
 
 register = template.Library()
 
-# Query parameters that change what a listing shows; anything else (utm_*, ...) is not canonical.
-PAGE_PARAMS = ("page", "quoted")
+# Query parameters that change what a listing shows, with the context variable holding the page
+# they select; anything else (utm_*, ...) is not canonical.
+PAGE_PARAMS = {"page": "page_obj", "quoted": "quoted_page"}
 
 # Escape what could close the <script> element or open a comment, as json_script does.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -31,12 +32,16 @@ def absolute(path):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's absolute URL: its path plus the page numbers it shows, never tracking parameters."""
+    """This page's absolute URL: its path plus the page numbers it shows, never tracking parameters.
+
+    The numbers come from the pages the view chose, not from the query string: ``?page=last``,
+    ``?page=002`` and ``?page=+2`` (which the paginator accepts) all name one canonical URL.
+    """
     request = context.get("request")
     if request is None:
         return absolute("/")
-    params = [(name, request.GET[name]) for name in PAGE_PARAMS if request.GET.get(name) not in (None, "", "1")]
-    query = "&".join(f"{name}={value}" for name, value in params)
+    pages = [(name, context.get(variable)) for name, variable in PAGE_PARAMS.items()]
+    query = "&".join(f"{name}={page.number}" for name, page in pages if page is not None and page.number > 1)
     return absolute(request.path + (f"?{query}" if query else ""))
 
 
