@@ -31,10 +31,13 @@ class BriefSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return Brief.objects.live().only("slug", "published_at", "updated_at", "created_at")
+        return Brief.objects.live().only("slug", "published_at", "corrected_at", "created_at")
 
     def lastmod(self, brief):
-        return max(brief.updated_at, brief.published_at)
+        # The time readers were told the brief changed, as in its JSON-LD dateModified and its
+        # feed entries: a correction moves it, typo fixes and workflow saves do not (crawlers
+        # distrust a lastmod that moves without a visible change).
+        return brief.public_updated_at
 
 
 class BriefTypeSitemap(SiteSitemap):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.utils import timezone
 from lxml import etree
@@ -29,7 +31,7 @@ def test_sitemap_lists_live_briefs_with_lastmod_issues_experts_and_types(client,
     expert, former = ExpertFactory(slug="active-one"), ExpertFactory(slug="former-one", is_active=False)
     found = entries(client)
     base = "https://briefs.example.org"
-    assert found[base + brief.get_absolute_url()] == timezone.localdate(brief.updated_at).isoformat()
+    assert found[base + brief.get_absolute_url()] == timezone.localdate(brief.published_at).isoformat()
     assert base + issue.get_absolute_url() in found
     assert base + expert.get_absolute_url() in found
     assert base + flash.get_absolute_url() in found
@@ -44,3 +46,16 @@ def test_sitemap_is_served_from_the_cache(client, django_assert_num_queries):
     BriefFactory(title="Published after the first crawl", slug="after-the-crawl")
     with django_assert_num_queries(0):
         assert client.get("/sitemap.xml").content == first
+
+
+def test_sitemap_lastmod_moves_with_a_correction_not_with_a_typo_fix(client):
+    now = timezone.now()
+    typo_fixed = BriefFactory(slug="typo-fixed", published_at=now - datetime.timedelta(days=30))
+    corrected = BriefFactory(slug="corrected", published_at=now - datetime.timedelta(days=30))
+    typo_fixed.title = "Fixed a typo"
+    typo_fixed.save()  # updated_at is now; nothing readers were told about changed
+    corrected.corrected_at = now - datetime.timedelta(days=2)
+    corrected.save()
+    found = {loc.rsplit("/", 2)[-2]: lastmod for loc, lastmod in entries(client).items()}
+    assert found["typo-fixed"] == timezone.localdate(typo_fixed.published_at).isoformat()
+    assert found["corrected"] == timezone.localdate(corrected.corrected_at).isoformat()
