@@ -131,3 +131,15 @@ def test_hidden_briefs_are_404_at_their_address(client, world, word):
         response = client.get(url)
         assert response.status_code == 404, url
         assert word not in response.content.decode().lower(), url
+
+
+def test_issue_index_counts_follow_a_withdrawal_and_a_publication_at_once(client, world):
+    assert client.get("/issues/").content.decode().count('<span class="count">2 briefs</span>') == 2
+    world["suggesting"].status = Brief.Status.WITHDRAWN
+    world["suggesting"].save()
+    body = client.get("/issues/").content.decode()  # not the cached counts of the first visit
+    assert body.count('<span class="count">1 brief</span>') == 2
+    scheduled = Brief.objects.get(slug="hidden-scheduledzqword")
+    Brief.objects.filter(pk=scheduled.pk).update(published_at=timezone.now() - datetime.timedelta(minutes=1))
+    body = client.get("/issues/").content.decode()  # its time came: no save, no updated_at change
+    assert body.count('<span class="count">2 briefs</span>') == 2
