@@ -67,7 +67,21 @@ def test_brief_json_ld_is_a_news_article_with_authors_and_dates(client, site):
     assert [author["name"] for author in data["author"]] == ["Bradley Bowman"]
     published = datetime.datetime.fromisoformat(data["datePublished"])
     assert abs(published - site.brief.published_at) < datetime.timedelta(milliseconds=1)
-    assert "dateModified" in data
+    assert data["dateModified"] == data["datePublished"]  # no correction yet
+    assert data["author"][0]["url"] == "http://localhost:8000/experts/bradley-bowman/"
+    assert data["publisher"]["logo"]["url"] == "http://localhost:8000/static/img/logo.png"
+    assert client.get("/static/img/logo.png").status_code == 200
+
+
+def test_brief_json_ld_and_meta_modified_time_follow_a_correction(client, site):
+    corrected_at = timezone.now() - datetime.timedelta(minutes=5)
+    Brief.objects.filter(pk=site.brief.pk).update(corrected_at=corrected_at)
+    html = text(client.get(site.brief.get_absolute_url()))
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S).group(1))
+    modified = datetime.datetime.fromisoformat(data["dateModified"])
+    assert abs(modified - corrected_at) < datetime.timedelta(milliseconds=1)
+    stamp = timezone.localtime(corrected_at).isoformat(timespec="seconds")
+    assert f'<meta property="article:modified_time" content="{stamp}">' in html
 
 
 def test_json_ld_cannot_close_its_script_element(client):

@@ -5,6 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.csp import nonce_attr
 from django.utils.html import format_html, strip_tags
@@ -16,6 +17,9 @@ register = template.Library()
 # Query parameters that change what a listing shows, with the context variable holding the page
 # they select; anything else (utm_*, ...) is not canonical.
 PAGE_PARAMS = {"page": "page_obj", "quoted": "quoted_page"}
+
+# The site's logo (the feeds' image too): publishers in schema.org NewsArticle carry one.
+SITE_LOGO = "img/logo.png"
 
 # Escape what could close the <script> element or open a comment, as json_script does.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -98,7 +102,12 @@ def brief_json_ld(context, brief):
         "keywords": [issue.name for issue in brief.issues.all()],
         "author": [person(author) for author in brief.authors.all()]
         or [{"@type": "Organization", "name": settings.SITE_NAME}],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": absolute("/"),
+            "logo": {"@type": "ImageObject", "url": absolute(static(SITE_LOGO))},
+        },
     }
     return json_ld_script(context, data)
 
