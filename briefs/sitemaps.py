@@ -1,7 +1,7 @@
 """sitemap.xml: live briefs (with lastmod), types, issues and experts.
 
-Served through Django's cache (see ``briefs.urls``) for ``SITEMAP_CACHE_SECONDS``: a scheduled
-brief appears, and an expired one leaves, within that time.
+Served through Django's cache (``briefs.views.sitemap_xml``) under a fingerprint of the live
+briefs: a scheduled brief appears, and a withdrawn or expired one leaves, at once.
 """
 
 from urllib.parse import urlsplit

@@ -1,4 +1,10 @@
+import hashlib
+
 from django.conf import settings
+from django.contrib.sitemaps.views import sitemap
+from django.core.cache import cache
+from django.db.models import Count, Max, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -6,6 +12,42 @@ from issues.models import Issue
 
 from .models import Brief, BriefType
 from .related import brief_page_queryset, suggestions_for
+from .sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
+
+
+def live_briefs_version():
+    """A fingerprint of the live briefs, from one aggregate query that reads no brief's content.
+
+    Publishing, withdrawing or editing a brief moves ``updated_at``; a scheduled brief going live
+    moves the count or the newest publication time; an expiry moves the count. Caches of what
+    lists live briefs (the issue counts, the sitemap) are keyed on it, so a withdrawn brief leaves
+    them at once, and a scheduled one joins them on time, rather than when the cache runs out.
+    """
+    is_live = Q(pk__in=Brief.objects.live().values("pk"))
+    figures = Brief.objects.aggregate(
+        live=Count("pk", filter=is_live),
+        latest_live=Max("published_at", filter=is_live),
+        latest_edit=Max("updated_at"),
+    )
+    return hashlib.sha256(repr(sorted(figures.items())).encode()).hexdigest()[:32]
+
+
+def sitemap_xml(request):
+    """sitemap.xml, rendered once per version of the live briefs (and at most every
+    ``SITEMAP_CACHE_SECONDS``, which bounds how long a renamed issue or expert takes to show)."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    key = f"sitemap:{live_briefs_version()}:{path}"
+    cached = cache.get(key)
+    if cached is None:
+        response = sitemap(request, sitemaps=sitemaps())
+        if response.status_code != 200:  # a bad ?p=: 404, not worth keeping
+            return response
+        response.render()
+        cached = (response.content, dict(response.headers))
+        cache.set(key, cached, SITEMAP_CACHE_SECONDS)
+    content, headers = cached
+    return HttpResponse(content, headers=headers)
+
 
 # The type whose latest briefs the home page lists on their own.
 FLASH_BRIEF_SLUG = "flash-brief"

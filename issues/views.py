@@ -1,42 +1,25 @@
-import hashlib
 from collections import defaultdict
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from briefs.models import Brief, BriefIssue
+from briefs.views import live_briefs_version
 from experts.models import Expert
 
 from .models import Issue
 
 # Counting distinct live briefs per subtree reads every (issue, live brief) pair: about 0.5 s at
 # 50,000 briefs on PostgreSQL. The counts are cached this long, under a key that changes whenever
-# the set of live briefs can have (see ``live_counts_version``); the tree itself is always fresh.
+# the set of live briefs can have (see ``live_briefs_version``); the tree itself is always fresh.
 LIVE_COUNTS_CACHE_SECONDS = 5 * 60
 LIVE_COUNTS_CACHE_KEY = "issues:live-counts:{}"
 
 
-def live_counts_version():
-    """A fingerprint of the live briefs, from one aggregate query that reads no brief's content.
-
-    Publishing, withdrawing or editing a brief moves ``updated_at``; a scheduled brief going live
-    moves the count or the newest publication time; an expiry moves the count. So a withdrawn
-    brief leaves the counts at once, not when the cache runs out.
-    """
-    is_live = Q(pk__in=Brief.objects.live().values("pk"))
-    figures = Brief.objects.aggregate(
-        live=Count("pk", filter=is_live),
-        latest_live=Max("published_at", filter=is_live),
-        latest_edit=Max("updated_at"),
-    )
-    return hashlib.sha256(repr(sorted(figures.items())).encode()).hexdigest()[:32]
-
-
 def live_counts(issues, children):
     """{issue pk: number of distinct live briefs of the issue and its descendants}: what its page lists."""
-    key = LIVE_COUNTS_CACHE_KEY.format(live_counts_version())
+    key = LIVE_COUNTS_CACHE_KEY.format(live_briefs_version())
     counts = cache.get(key)
     if counts is not None:
         return counts

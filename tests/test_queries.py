@@ -24,7 +24,7 @@ PINS = {
     "expert index": (lambda s: "/experts/", 1),
     # expert, their issues, authored count/page/authors/issues, quoted count/page/quotes
     "expert": (lambda s: s.expert.get_absolute_url(), 9),
-    "sitemap": (lambda s: "/sitemap.xml", 8),  # count and items for each of four sections
+    "sitemap": (lambda s: "/sitemap.xml", 9),  # the live briefs' fingerprint, count and items of four sections
 }
 
 
