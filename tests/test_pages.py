@@ -439,3 +439,9 @@ def test_expert_quotes_list_takes_last_and_names_its_page_in_title_and_canonical
     assert '<link rel="canonical" href="http://localhost:8000/experts/busy/?page=2&amp;quoted=2">' in html
     assert "<title>Busy Person, page 2, quotes page 2 | Dossier</title>" in html
     assert "<title>Busy Person | Dossier</title>" in text(client.get("/experts/busy/?quoted=1"))
+
+
+def test_pages_without_lists_ignore_page_parameters_in_their_canonical_url(client, site):
+    for url in ["/", site.brief.get_absolute_url(), "/issues/", "/experts/"]:
+        html = text(client.get(f"{url}?page=3&quoted=2"))
+        assert f'<link rel="canonical" href="http://localhost:8000{url}">' in html, url
