@@ -445,3 +445,10 @@ def test_pages_without_lists_ignore_page_parameters_in_their_canonical_url(clien
     for url in ["/", site.brief.get_absolute_url(), "/issues/", "/experts/"]:
         html = text(client.get(f"{url}?page=3&quoted=2"))
         assert f'<link rel="canonical" href="http://localhost:8000{url}">' in html, url
+
+
+def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(client, site):
+    pages = [text(client.get(url)) for url in [*public_urls(site), "/no-such-page/"]]
+    for html in [*pages, render_to_string("500.html")]:
+        assert '<link rel="icon" type="image/png" href="/static/img/logo.png">' in html
+    assert client.get("/static/img/logo.png").status_code == 200
