@@ -380,6 +380,7 @@ def test_500_page_renders_without_context_or_queries(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = render_to_string("500.html")
     assert "Something went wrong" in html and 'href="/static/css/site.css"' in html
+    assert '<a class="site-name" href="/">Dossier</a>' in html  # branded like every other page
 
 
 def test_issue_with_a_unicode_slug_has_a_page_and_links(client):

@@ -144,3 +144,9 @@ def nav_state(path, section):
     if path == section:
         return "page"
     return "true" if str(path).startswith(str(section)) else ""
+
+
+@register.simple_tag
+def site_name():
+    """The site's name where no context processor runs (the 500 page is rendered without one)."""
+    return settings.SITE_NAME
