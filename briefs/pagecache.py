@@ -15,6 +15,7 @@ Only plain URLs and pagination parameters are cached, so odd query strings canno
 """
 
 import functools
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 GENERATION_KEY = "public-pages:generation"
-CACHEABLE_PARAMS = {"page", "quoted"}
+CACHEABLE_PARAMS = {"page", "quoted", "p"}  # pagination of lists, the expert page, the sitemap
 
 
 def generation():
@@ -73,7 +74,8 @@ def cache_public_page(view):
         cacheable = request.method in ("GET", "HEAD") and set(request.GET) <= CACHEABLE_PARAMS
         if not cacheable or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
-        key = f"public-page:{generation()}:{request.get_full_path()}"
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-page:{generation()}:{path}"
         cached = cache.get(key)
         if cached is not None:
             return cached

@@ -3,9 +3,12 @@ from django.http import Http404
 
 
 def paginate_or_404(queryset, number, per_page):
-    """One page of ``queryset`` for a ``?param=`` value: a missing value is page 1; a value that
-    is not a number or past the end is a 404 (as ListView does for ``?page=``), never a 500."""
+    """One page of ``queryset`` for a ``?param=`` value, read as ListView reads ``?page=``: a
+    missing value is page 1, ``last`` is the last page, and a value that is not a number or is
+    past the end is a 404, never a 500."""
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    if number == "last":
+        number = paginator.num_pages
     try:
         return paginator.page(number or 1)
     except InvalidPage as error:

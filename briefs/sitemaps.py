@@ -1,7 +1,7 @@
 """sitemap.xml: live briefs (with lastmod), types, issues and experts.
 
-Served through Django's cache (see ``briefs.urls``) for ``SITEMAP_CACHE_SECONDS``: a scheduled
-brief appears, and an expired one leaves, within that time.
+Served through the public page cache (``briefs.pagecache``): a scheduled brief appears, and a
+withdrawn or expired one leaves, at once.
 """
 
 from urllib.parse import urlsplit
@@ -10,8 +10,6 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
 from .models import Brief, BriefType
-
-SITEMAP_CACHE_SECONDS = 15 * 60
 
 
 class SiteSitemap(Sitemap):
@@ -31,10 +29,13 @@ class BriefSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return Brief.objects.live().only("slug", "published_at", "updated_at", "created_at")
+        return Brief.objects.live().only("slug", "published_at", "corrected_at", "created_at")
 
     def lastmod(self, brief):
-        return max(brief.updated_at, brief.published_at)
+        # The time readers were told the brief changed, as in its JSON-LD dateModified and its
+        # feed entries: a correction moves it, typo fixes and workflow saves do not (crawlers
+        # distrust a lastmod that moves without a visible change).
+        return brief.public_updated_at
 
 
 class BriefTypeSitemap(SiteSitemap):

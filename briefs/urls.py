@@ -1,12 +1,11 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
-from django.views.decorators.cache import cache_page
 
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
 from .pagecache import cache_public_page
-from .sitemaps import SITEMAP_CACHE_SECONDS, sitemaps
+from .sitemaps import sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
@@ -25,10 +24,5 @@ urlpatterns = [
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path(
-        "sitemap.xml",
-        cache_page(SITEMAP_CACHE_SECONDS)(sitemap),
-        {"sitemaps": sitemaps()},
-        name="sitemap",
-    ),
+    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
 ]

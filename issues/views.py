@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
@@ -9,17 +8,13 @@ from experts.models import Expert
 
 from .models import Issue
 
-# Counting distinct live briefs per subtree reads every (issue, live brief) pair: about 0.5 s at
-# 50,000 briefs on PostgreSQL. The counts are cached this long; the tree itself is always fresh.
-LIVE_COUNTS_CACHE_SECONDS = 5 * 60
-LIVE_COUNTS_CACHE_KEY = "issues:live-counts"
-
 
 def live_counts(issues, children):
-    """{issue pk: number of distinct live briefs of the issue and its descendants}: what its page lists."""
-    counts = cache.get(LIVE_COUNTS_CACHE_KEY)
-    if counts is not None:
-        return counts
+    """{issue pk: number of distinct live briefs of the issue and its descendants}: what its page lists.
+
+    It reads every (issue, live brief) pair (about 0.5 s at 50,000 briefs on PostgreSQL), so the
+    page is left to the public page cache (briefs.pagecache), which renders it again only after a change.
+    """
     tagged = defaultdict(set)
     pairs = Brief.objects.live().filter(issue_links__isnull=False).order_by().values_list("issue_links__tag_id", "pk")
     for issue_id, brief_id in pairs:
@@ -38,7 +33,6 @@ def live_counts(issues, children):
     for issue in issues:
         if issue.pk not in counts:
             subtree(issue.pk, set())
-    cache.set(LIVE_COUNTS_CACHE_KEY, counts, LIVE_COUNTS_CACHE_SECONDS)
     return counts
 
 

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from briefs import workflow
 from briefs.feeds import FEED_LENGTH, MAX_AGE
 from briefs.models import Brief
-from tests.factories import BriefFactory, BriefTypeFactory, ExpertFactory
+from tests.factories import BriefFactory, BriefTypeFactory, EditorFactory, ExpertFactory
 from tests.feedkit import FORMATS, KINDS, NOW, SITE_URL, entry_links, fetch, make_world, public_url
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,21 @@ def test_feeds_answer_head_and_refuse_other_methods(client, world):
     refused = client.post(world.url("issue", "atom"))
     assert refused.status_code == 405
     assert refused["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_correction_moves_the_entry_updated_time_and_revalidates_the_feed(client, world, fmt):
+    """A reader holding the feed from before the correction gets the new copy, with ``updated`` moved."""
+    url = world.url("site", fmt)
+    with time_machine.travel(NOW, tick=False):
+        brief = world.brief(published_at=NOW - datetime.timedelta(days=2))
+        first = client.get(url)
+    with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+        workflow.add_correction(brief=brief, user=EditorFactory(), text="An earlier version misnamed the port.")
+        by_etag = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert by_etag.status_code == 200 and by_date.status_code == 200
+    entry = feedparser.parse(by_etag.content).entries[0]
+    corrected = (NOW + datetime.timedelta(hours=1)).utctimetuple()
+    assert entry.updated_parsed == corrected
+    assert entry.published_parsed == (NOW - datetime.timedelta(days=2)).utctimetuple()

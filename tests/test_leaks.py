@@ -9,6 +9,7 @@ brief's related reading. The word must appear nowhere; the live brief must.
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from briefs.models import Brief
@@ -66,7 +67,18 @@ def world():
         )
         ExpertQuoteFactory(brief=hidden, expert=quoted, text=f"Quote {word}")
         RelatedLinkFactory(brief=live, target_brief=hidden, url="", title="", byline="")
-    return {"live": live, "type": brief_type, "issue": issue, "parent": parent, "author": author, "quoted": quoted}
+    # A second live brief on the issue with no related reading of its own: its page is topped up
+    # with suggestions, drawn from briefs sharing its issue (the hidden ones among them).
+    suggesting = BriefFactory(title="Suggesting", slug="suggesting", type=brief_type, issues=[issue, parent])
+    return {
+        "live": live,
+        "suggesting": suggesting,
+        "type": brief_type,
+        "issue": issue,
+        "parent": parent,
+        "author": author,
+        "quoted": quoted,
+    }
 
 
 # (name, how to get the URL, text that proves the live brief is shown)
@@ -75,14 +87,24 @@ PAGES = [
     ("all briefs", lambda w: "/briefs/", LIVE_WORD),
     ("type", lambda w: w["type"].get_absolute_url(), LIVE_WORD),
     ("live brief and its related reading", lambda w: w["live"].get_absolute_url(), LIVE_WORD),
-    ("issue index", lambda w: "/issues/", '<span class="count">1 brief</span>'),
+    ("issue index", lambda w: "/issues/", '<span class="count">2 briefs</span>'),
     ("issue", lambda w: w["issue"].get_absolute_url(), LIVE_WORD),
     ("parent issue", lambda w: w["parent"].get_absolute_url(), LIVE_WORD),
     ("expert index", lambda w: "/experts/", "Author Person"),
     ("expert as author", lambda w: w["author"].get_absolute_url(), LIVE_WORD),
     ("expert as quoted", lambda w: w["quoted"].get_absolute_url(), LIVE_WORD),
+    ("suggestions on another live brief", lambda w: w["suggesting"].get_absolute_url(), LIVE_WORD),
+    ("all briefs, last page", lambda w: "/briefs/?page=last", LIVE_WORD),
+    ("expert as quoted, last page of quotes", lambda w: f"{w['quoted'].get_absolute_url()}?quoted=last", LIVE_WORD),
     ("sitemap", lambda w: "/sitemap.xml", LIVE_WORD),
     ("robots.txt", lambda w: "/robots.txt", "Sitemap:"),
+    # The feeds have their own tests (tests/test_feeds.py); here they face the same hidden briefs.
+    ("site feed", lambda w: "/feed/", LIVE_WORD),
+    ("site Atom feed", lambda w: "/feed/atom/", LIVE_WORD),
+    ("type feed", lambda w: f"{w['type'].get_absolute_url()}feed/", LIVE_WORD),
+    ("parent issue feed", lambda w: f"{w['parent'].get_absolute_url()}feed/atom/", LIVE_WORD),
+    ("author's feed", lambda w: f"{w['author'].get_absolute_url()}feed/", LIVE_WORD),
+    ("quoted expert's feed", lambda w: f"{w['quoted'].get_absolute_url()}feed/atom/", LIVE_WORD),
 ]
 
 
@@ -98,10 +120,29 @@ def test_nothing_unpublished_leaks(client, world, name, url, shown):
 
 def test_issue_index_counts_only_live_briefs(client, world):
     body = client.get("/issues/").content.decode()
-    assert body.count('<span class="count">1 brief</span>') == 2  # the parent and the child
+    assert body.count('<span class="count">2 briefs</span>') == 2  # the parent and the child
 
 
 @pytest.mark.parametrize("word", list(hidden_states()))
 def test_hidden_briefs_are_404_at_their_address(client, world, word):
     brief = Brief.objects.get(slug=f"hidden-{word}")
-    assert client.get(brief.get_absolute_url()).status_code == 404
+    # At its own address and at any other date: a redirect to the right date would tell the
+    # world a scheduled brief exists, and when it comes out.
+    for url in [brief.get_absolute_url(), f"/briefs/2000/01/01/{brief.slug}/"]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert word not in response.content.decode().lower(), url
+
+
+def test_issue_index_counts_follow_a_withdrawal_and_a_publication_at_once(client, world, settings):
+    # Time travel moves local-memory expiry; a Redis server keeps real time.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert client.get("/issues/").content.decode().count('<span class="count">2 briefs</span>') == 2
+    world["suggesting"].status = Brief.Status.WITHDRAWN
+    world["suggesting"].save()
+    body = client.get("/issues/").content.decode()  # not the cached counts of the first visit
+    assert body.count('<span class="count">1 brief</span>') == 2
+    scheduled = Brief.objects.get(slug="hidden-scheduledzqword")
+    with time_machine.travel(scheduled.published_at, tick=False):
+        body = client.get("/issues/").content.decode()  # its time came: no save, no updated_at change
+    assert body.count('<span class="count">2 briefs</span>') == 2

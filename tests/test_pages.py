@@ -67,7 +67,10 @@ def test_brief_json_ld_is_a_news_article_with_authors_and_dates(client, site):
     assert [author["name"] for author in data["author"]] == ["Bradley Bowman"]
     published = datetime.datetime.fromisoformat(data["datePublished"])
     assert abs(published - site.brief.published_at) < datetime.timedelta(milliseconds=1)
-    assert "dateModified" in data
+    assert data["dateModified"] == data["datePublished"]  # no correction yet
+    assert data["author"][0]["url"] == "http://localhost:8000/experts/bradley-bowman/"
+    assert data["publisher"]["logo"]["url"] == "http://localhost:8000/static/img/logo.png"
+    assert client.get("/static/img/logo.png").status_code == 200
 
 
 def test_json_ld_cannot_close_its_script_element(client):
@@ -215,7 +218,10 @@ def test_unpublished_brief_is_404_at_its_address(client):
     assert client.get(f"/briefs/2024/01/01/{brief.slug}/").status_code == 404
 
 
-@pytest.mark.parametrize("param", ["page=abc", "page=0", "page=99", "page=-1", "page=2.5"])
+@pytest.mark.parametrize(
+    "param",
+    ["page=abc", "page=0", "page=99", "page=-1", "page=2.5", "page=99999999999999999999999", "page=%00", "page=1e3"],
+)
 def test_bad_page_numbers_are_404(client, site, param):
     for path in [
         "/briefs/",
@@ -363,6 +369,7 @@ def test_500_page_renders_without_context_or_queries(django_assert_num_queries):
     with django_assert_num_queries(0):
         html = render_to_string("500.html")
     assert "Something went wrong" in html and 'href="/static/css/site.css"' in html
+    assert '<a class="site-name" href="/">Dossier</a>' in html  # branded like every other page
 
 
 def test_issue_with_a_unicode_slug_has_a_page_and_links(client):

@@ -5,6 +5,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.csp import nonce_attr
 from django.utils.html import format_html, strip_tags
@@ -13,8 +14,12 @@ from django.utils.text import Truncator
 
 register = template.Library()
 
-# Query parameters that change what a listing shows; anything else (utm_*, ...) is not canonical.
-PAGE_PARAMS = ("page", "quoted")
+# Query parameters that change what a listing shows, with the context variable holding the page
+# they select; anything else (utm_*, ...) is not canonical.
+PAGE_PARAMS = {"page": "page_obj", "quoted": "quoted_page"}
+
+# The site's logo (the feeds' image too): publishers in schema.org NewsArticle carry one.
+SITE_LOGO = "img/logo.png"
 
 # Escape what could close the <script> element or open a comment, as json_script does.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -31,12 +36,16 @@ def absolute(path):
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's absolute URL: its path plus the page numbers it shows, never tracking parameters."""
+    """This page's absolute URL: its path plus the page numbers it shows, never tracking parameters.
+
+    The numbers come from the pages the view chose, not from the query string: ``?page=last``,
+    ``?page=002`` and ``?page=+2`` (which the paginator accepts) all name one canonical URL.
+    """
     request = context.get("request")
     if request is None:
         return absolute("/")
-    params = [(name, request.GET[name]) for name in PAGE_PARAMS if request.GET.get(name) not in (None, "", "1")]
-    query = "&".join(f"{name}={value}" for name, value in params)
+    pages = [(name, context.get(variable)) for name, variable in PAGE_PARAMS.items()]
+    query = "&".join(f"{name}={page.number}" for name, page in pages if page is not None and page.number > 1)
     return absolute(request.path + (f"?{query}" if query else ""))
 
 
@@ -93,7 +102,12 @@ def brief_json_ld(context, brief):
         "keywords": [issue.name for issue in brief.issues.all()],
         "author": [person(author) for author in brief.authors.all()]
         or [{"@type": "Organization", "name": settings.SITE_NAME}],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_NAME,
+            "url": absolute("/"),
+            "logo": {"@type": "ImageObject", "url": absolute(static(SITE_LOGO))},
+        },
     }
     return json_ld_script(context, data)
 
@@ -130,3 +144,9 @@ def nav_state(path, section):
     if path == section:
         return "page"
     return "true" if str(path).startswith(str(section)) else ""
+
+
+@register.simple_tag
+def site_name():
+    """The site's name where no context processor runs (the 500 page is rendered without one)."""
+    return settings.SITE_NAME
