@@ -30,6 +30,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, qu
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import http_date
 
+from . import pagecache
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
 from .models import Brief, BriefType, ExpertQuote
 from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
@@ -140,7 +141,7 @@ class BriefFeed(Feed):
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("No such feed.") from None
-        freshness = self.freshness(obj)
+        freshness = self.cached_freshness(request, obj)
         response = get_conditional_response(request, etag=freshness.etag, last_modified=freshness.last_modified)
         if response is None:
             response = self.render(obj, request, etag=freshness.etag)
@@ -165,6 +166,21 @@ class BriefFeed(Feed):
             cache.set(key, rendered, RENDER_CACHE_SECONDS)
         content_type, content = rendered
         return HttpResponse(content, content_type=content_type)
+
+    def cached_freshness(self, request, obj):
+        """``freshness()``, kept in the public page cache until content changes or the next
+        scheduled publication or expiry is due, so a poll that matches costs no aggregate query."""
+        if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+            return self.freshness(obj)
+        key = pagecache.cache_key("feed-freshness", request)
+        kept = pagecache.get_kept(key)
+        now = timezone.now().timestamp()
+        if kept is not None:
+            etag, last_modified, due = kept
+            return Freshness(etag=etag, last_modified=last_modified, max_age=max(0, int(due - now)))
+        fresh = self.freshness(obj)
+        pagecache.keep(key, (fresh.etag, fresh.last_modified, now + fresh.max_age), fresh.max_age)
+        return fresh
 
     def freshness(self, obj):
         """ETag, Last-Modified and max-age for this feed, from one aggregate query.

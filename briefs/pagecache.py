@@ -66,6 +66,28 @@ def seconds_until_next_change(now=None):
     return seconds
 
 
+def cache_key(prefix, request):
+    """A key for ``request``'s URL in the current generation (hashed: URLs can be long)."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{prefix}:{generation()}:{path}"
+
+
+def get_kept(key):
+    """What ``keep()`` stored under ``key``, unless its time is up (checked against our clock, so
+    a cache server's own expiry or clock never decides what readers see)."""
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    value, due = hit
+    return value if timezone.now().timestamp() < due else None
+
+
+def keep(key, value, seconds):
+    """Store ``value`` for ``seconds`` (nothing when ``seconds`` is 0: a change is due now)."""
+    if seconds > 0:
+        cache.set(key, (value, timezone.now().timestamp() + seconds), seconds)
+
+
 def cache_public_page(view):
     """Serve ``view``'s successful GET/HEAD responses from the page cache (see the module docstring)."""
 
@@ -74,18 +96,15 @@ def cache_public_page(view):
         cacheable = request.method in ("GET", "HEAD") and set(request.GET) <= CACHEABLE_PARAMS
         if not cacheable or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{generation()}:{path}"
-        cached = cache.get(key)
+        key = cache_key("public-page", request)
+        cached = get_kept(key)
         if cached is not None:
             return cached
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
-            if hasattr(response, "render") and callable(response.render):
+            if callable(getattr(response, "render", None)):
                 response.render()
-            timeout = seconds_until_next_change()
-            if timeout > 0:
-                cache.set(key, response, timeout)
+            keep(key, response, seconds_until_next_change())
         return response
 
     return wrapper

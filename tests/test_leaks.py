@@ -134,9 +134,7 @@ def test_hidden_briefs_are_404_at_their_address(client, world, word):
         assert word not in response.content.decode().lower(), url
 
 
-def test_issue_index_counts_follow_a_withdrawal_and_a_publication_at_once(client, world, settings):
-    # Time travel moves local-memory expiry; a Redis server keeps real time.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def test_issue_index_counts_follow_a_withdrawal_and_a_publication_at_once(client, world):
     assert client.get("/issues/").content.decode().count('<span class="count">2 briefs</span>') == 2
     world["suggesting"].status = Brief.Status.WITHDRAWN
     world["suggesting"].save()

@@ -17,9 +17,7 @@ NOON = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _local_memory_cache(settings):
-    # Time travel moves local-memory expiry; a Redis server keeps real time.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _page_cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
 
 
