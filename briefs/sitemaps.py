@@ -15,7 +15,9 @@ from .models import Brief, BriefType
 class SiteSitemap(Sitemap):
     """Absolute URLs on SITE_URL, like canonical links, whatever host the crawler asked."""
 
-    limit = 5000
+    # The protocol's maximum per file: every brief is listed in the one /sitemap.xml up to 50,000
+    # (past that, ?p=2 holds the rest but nothing links it yet: a sitemap index is the next step).
+    limit = 50_000
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
