@@ -238,6 +238,13 @@ def body_lines(path):
     return lines[start:end]
 
 
+def related_lines(path):
+    """(title, byline) of each related-reading line: `“Title,” by A and B` (opening mark often lost)."""
+    related = re.compile(r"^“?([^“”]+),” (.+)$")
+    lines = [line.strip() for line in path.read_text(encoding="utf-8-sig").splitlines()]
+    return [match.groups() for line in lines if (match := related.match(line))]
+
+
 def sentences(line):
     parts = re.split(r"(?<=[.!?])\s+(?=[“A-Z])|(?<=[.!?][”’])\s+(?=[“A-Z])", line)
     return [" ".join(part.strip("“”").split()) for part in parts if part.strip("“”")]
@@ -245,7 +252,6 @@ def sentences(line):
 
 @pytest.mark.parametrize("source", ["seed", "own"])
 def test_every_sentence_reaches_the_public_page_with_quotes_attributed(client, source):
-    # TODO(lead): once the site branch renders Related Reading, add the related-reading lines here.
     path = seed_files()[0] if source == "seed" else RED_SEA
     run(path, "--publish")
     brief = Brief.objects.live().get()
@@ -261,6 +267,12 @@ def test_every_sentence_reaches_the_public_page_with_quotes_attributed(client, s
         links = tree.xpath(f'//a[@href="{quote.expert.get_absolute_url()}"]')
         assert quote.expert.name in [" ".join(a.text_content().split()) for a in links]
         assert f"{quote.expert.name}, {quote.expert_title}" in text
+    reading = related_lines(path)
+    assert reading, "the export has related reading"
+    for title, byline in reading:
+        assert " ".join(title.split()) in text and " ".join(byline.split()) in text
+    issues = list(brief.issues.values_list("name", flat=True))
+    assert issues and all(tree.xpath(f'//a[normalize-space()="{name}"]') for name in issues)
 
 
 def test_drafts_stay_off_the_public_site(client):
