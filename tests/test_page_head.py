@@ -72,3 +72,43 @@ def test_every_page_names_its_icon_so_browsers_do_not_ask_for_a_missing_favicon(
     for html in [*pages, render_to_string("500.html")]:
         assert '<link rel="icon" type="image/png" href="/static/img/logo.png">' in html
     assert client.get("/static/img/logo.png").status_code == 200
+
+
+def alternate_feeds(html):
+    return set(re.findall(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" [^>]*href="([^"]+)"', html))
+
+
+def with_atom(*urls):
+    return {url for base in urls for url in (base + "feed/", base + "feed/atom/")}
+
+
+@pytest.mark.parametrize(
+    "page, own_feeds",
+    [
+        ("home", lambda s: set()),
+        ("type", lambda s: with_atom(s.brief_type.get_absolute_url())),
+        ("issue", lambda s: with_atom(s.issue.get_absolute_url())),
+        ("expert", lambda s: with_atom(s.expert.get_absolute_url())),
+        # a brief: its type's, its issues' and its authors' feeds
+        (
+            "brief",
+            lambda s: with_atom(
+                s.brief.type.get_absolute_url(),
+                *(issue.get_absolute_url() for issue in s.brief.issues.all()),
+                s.expert.get_absolute_url(),
+            ),
+        ),
+    ],
+)
+def test_pages_advertise_the_site_feeds_and_their_own(client, site, page, own_feeds):
+    url = {
+        "home": "/",
+        "type": site.brief_type.get_absolute_url(),
+        "issue": site.issue.get_absolute_url(),
+        "expert": site.expert.get_absolute_url(),
+        "brief": site.brief.get_absolute_url(),
+    }[page]
+    feeds = alternate_feeds(text(client.get(url)))
+    assert feeds == with_atom("/") | own_feeds(site)
+    for feed in feeds:  # every advertised feed answers
+        assert client.get(feed).status_code == 200, feed
