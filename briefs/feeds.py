@@ -305,16 +305,10 @@ class SiteFeed(BriefFeed):
     """Every live brief: ``/feed/`` and ``/feed/atom/``."""
 
 
-class TypeFeed(BriefFeed):
-    """Live briefs of one type: ``/types/<slug>/feed/``."""
-
-    url_name = "briefs:type_feed"
-
-    def get_object(self, request, slug):
-        return BriefType.objects.get(slug=slug)
-
-    def scope(self, obj):
-        return Q(type=obj)
+class ObjectFeed(BriefFeed):
+    """Base of the feeds that follow one thing with a slug, a name and a page (a type, an issue, an
+    expert): subclasses say how to find it (``get_object``), which briefs are its (``scope``) and
+    how to describe it."""
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
@@ -324,6 +318,18 @@ class TypeFeed(BriefFeed):
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: {obj.name}"
+
+
+class TypeFeed(ObjectFeed):
+    """Live briefs of one type: ``/types/<slug>/feed/``."""
+
+    url_name = "briefs:type_feed"
+
+    def get_object(self, request, slug):
+        return BriefType.objects.get(slug=slug)
+
+    def scope(self, obj):
+        return Q(type=obj)
 
     def description(self, obj):
         return f"The latest briefs of type “{obj.name}” published by {settings.SITE_NAME}."

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db.models import Q
 
-from briefs.feeds import BriefFeed, absolute
+from briefs.feeds import ObjectFeed
 from briefs.models import Brief, ExpertQuote
 
 from .models import Expert
 
 
-class ExpertFeed(BriefFeed):
+class ExpertFeed(ObjectFeed):
     """Live briefs an expert wrote or is quoted in: ``/experts/<slug>/feed/``."""
 
     url_name = "experts:feed"
@@ -21,15 +21,6 @@ class ExpertFeed(BriefFeed):
         authored = Brief.authors.through.objects.filter(expert=obj).values("brief_id")
         quoted = ExpertQuote.objects.filter(expert=obj).values("brief_id")
         return Q(pk__in=authored) | Q(pk__in=quoted)
-
-    def url_kwargs(self, obj):
-        return {"slug": obj.slug}
-
-    def link(self, obj):
-        return absolute(obj.get_absolute_url())
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
 
     def description(self, obj):
         return f"The latest briefs by or quoting {obj.name}, published by {settings.SITE_NAME}."

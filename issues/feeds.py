@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db.models import Q
 
-from briefs.feeds import BriefFeed, absolute
+from briefs.feeds import ObjectFeed
 from briefs.models import BriefIssue
 
 from .models import Issue, descendant_ids_from
 
 
-class IssueFeed(BriefFeed):
+class IssueFeed(ObjectFeed):
     """Live briefs on one issue or any issue below it: ``/issues/<slug>/feed/``."""
 
     url_name = "issues:feed"
@@ -25,15 +25,6 @@ class IssueFeed(BriefFeed):
     def scope(self, obj):
         # A subquery, not a join: a brief tagged with an issue and its sub-issue appears once.
         return Q(pk__in=BriefIssue.objects.filter(tag_id__in=obj.feed_issue_ids).values("content_object_id"))
-
-    def url_kwargs(self, obj):
-        return {"slug": obj.slug}
-
-    def link(self, obj):
-        return absolute(obj.get_absolute_url())
-
-    def title(self, obj):
-        return f"{settings.SITE_NAME}: {obj.name}"
 
     def description(self, obj):
         return f"The latest briefs on {obj.name} and its sub-issues, published by {settings.SITE_NAME}."
