@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
 
 from issues.models import Issue
 
@@ -92,6 +93,9 @@ class BriefAdminForm(forms.ModelForm):
         published_at, expires_at = cleaned.get("published_at"), cleaned.get("expires_at")
         if published_at and expires_at and expires_at <= published_at:
             self.add_error("expires_at", "The expiry time must be after the publication time.")
+        elif expires_at and "expires_at" in self.changed_data and expires_at <= timezone.now():
+            # Taking a brief down is a workflow step, kept in its history: not a date typed in the past.
+            self.add_error("expires_at", "The expiry time is in the past. To take a brief down now, use Withdraw.")
         if self.instance.status == Brief.Status.PUBLISHED and "published_at" in self.fields and not published_at:
             self.add_error("published_at", "A published brief needs a publication time.")
         return cleaned

@@ -237,7 +237,6 @@ CKEDITOR_5_CONFIGS = {
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
     },
 }
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views.decorators.http import require_POST
 
 from briefs.preview import shared_preview
 
@@ -8,9 +10,18 @@ admin.site.site_header = f"{settings.SITE_NAME} editorial"
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Briefs, experts and issues"
 
+
+@require_POST
+def refuse_upload(request):
+    """Pasted or dropped images would be stored in public media, then stripped from the brief on save."""
+    message = "Images are not part of briefs: the text keeps headings, lists, links, quotes and tables."
+    return JsonResponse({"error": {"message": message}}, status=403)
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("ckeditor5/", include("django_ckeditor_5.urls")),
+    # CKEditor 5's widget needs its upload URL to exist; the sanitiser keeps no images, so nothing is stored.
+    path("ckeditor5/image_upload/", refuse_upload, name="ck_editor_5_upload_file"),
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
     path("issues/", include("issues.urls")),
     path("experts/", include("experts.urls")),

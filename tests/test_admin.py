@@ -368,3 +368,20 @@ def test_every_publishing_field_has_help_text_on_the_change_form(editor_client):
     for field in ("status", "published_at", "expires_at", "corrected_at"):
         help_text = str(Brief._meta.get_field(field).help_text)
         assert help_text and help_text.split(":")[0].split(";")[0] in html, field
+
+
+def test_editor_image_uploads_store_nothing(editor_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    gif = SimpleUploadedFile("x.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", content_type="image/gif")
+    response = editor_client.post(reverse("ck_editor_5_upload_file"), {"upload": gif})
+    assert response.status_code == 403
+    assert "Images are not part of briefs" in response.json()["error"]["message"]
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_an_expiry_in_the_past_is_a_form_error(editor_client):
+    response = editor_client.post(ADD_URL, brief_post(expires_at_0="2020-01-01", expires_at_1="12:00:00"))
+    assert response.status_code == 200
+    assert "use Withdraw" in str(errors_of(response)["expires_at"])

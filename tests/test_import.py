@@ -6,7 +6,7 @@ import re
 import shutil
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from lxml import html as lxml_html
 
@@ -171,6 +171,28 @@ def test_reimport_of_a_changed_file_updates_the_same_brief(tmp_path):
     assert "The crew of 23 was evacuated" in updated.developments and "crew of 23" in updated.summary
     assert updated.quotes.get(expert__name="Omar Haddad").expert_title == "Senior Research Analyst"
     assert ExpertQuote.objects.count() == 3 and RelatedLink.objects.count() == 3
+
+
+@pytest.mark.parametrize("status", ["published", "in_review"])
+def test_a_changed_export_does_not_change_a_brief_readers_or_reviewers_see(tmp_path, status):
+    export = tmp_path / "red-sea.txt"
+    shutil.copy(RED_SEA, export)
+    run(export, "--publish")
+    Brief.objects.update(status=status)
+    before = Brief.objects.values().get()
+    export.write_text(export.read_text(encoding="utf-8").replace("crew of 21", "crew of 23"), encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=rf"red-sea\.txt:\d+: .* is {status.replace('_', ' ')} and this export differs"
+    ):
+        run(export)
+    assert Brief.objects.values().get() == before
+
+
+def test_an_import_shows_on_cached_public_pages_at_once(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    assert client.get("/").status_code == 200  # the home page is now cached, without the brief
+    run(RED_SEA, "--publish")
+    assert Brief.objects.live().get().title in client.get("/").content.decode()
 
 
 def test_reimport_without_publish_keeps_a_published_brief_published():

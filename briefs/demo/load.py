@@ -19,6 +19,7 @@ from experts.models import Expert
 from issues.models import Issue
 
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
+from ..pagecache import invalidate_public_pages
 from .content import BRIEF_TYPES, EXPERTS, ISSUES
 from .generate import brief_specs
 
@@ -272,4 +273,5 @@ def load_demo(*, debug, now=None):
         experts = load_experts(report, issues)
         load_briefs(report, types=types, issues=issues, experts=experts, now=now)
         ensure_demo_login(report, debug=debug)
+        invalidate_public_pages()  # quotes and links are written with bulk_create, which sends no signals
     return report

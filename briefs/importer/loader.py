@@ -23,6 +23,7 @@ from issues.models import Issue
 
 from .. import workflow
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
+from ..pagecache import invalidate_public_pages
 from ..richtext import sanitize_html
 from .issues import split_issues
 from .parser import ExportError, ParsedBrief
@@ -80,6 +81,16 @@ def plan_imports(*, parsed_briefs, extra_issues=(), publish=False):
         own = plan.brief.pk if plan.brief else ("new", index)
         plan.links = [(_link_target(link.title, titles, own), link.title, link.byline) for link in plan.parsed.links]
         plan.action = CREATED if plan.brief is None else (UNCHANGED if _is_unchanged(plan) else UPDATED)
+        if plan.action == UPDATED and plan.brief.status in (Brief.Status.PUBLISHED, Brief.Status.IN_REVIEW):
+            # Readers (or a reviewer) see this brief: an import must not change it behind the
+            # workflow's back (no pending revision, no review). Editors change it in the admin.
+            raise ExportError(
+                plan.parsed.source,
+                plan.parsed.title_line,
+                f"“{plan.brief.title}” is {plan.brief.get_status_display().lower()} and this export differs "
+                "from it: edit it in the admin (changes to a live brief wait there for an editor), "
+                "or withdraw it and reopen it as a draft before importing again",
+            )
     return plans
 
 
@@ -103,6 +114,8 @@ def apply_plans(*, plans, on_progress=None, user=None):
             if plan.action != UNCHANGED:
                 with _saving(plan):
                     _save_links(briefs[index], plan.links, briefs)
+        if any(plan.action != UNCHANGED for plan in plans):
+            invalidate_public_pages()  # bulk_create sends no signals
     return [briefs[index] for index in range(len(plans))]
 
 
