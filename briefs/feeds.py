@@ -34,20 +34,15 @@ from . import pagecache
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
 from .models import Brief, BriefType, ExpertQuote
 from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
+from .templatetags.dossier import SITE_LOGO, absolute
 
 FEED_LENGTH = 20
 # Readers and CDNs may reuse a feed this long at most (less when a scheduled change is nearer).
 MAX_AGE = 900
 # A rendering is reused while its ETag holds, at most this long.
 RENDER_CACHE_SECONDS = MAX_AGE
-LOGO = "img/logo.png"
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
 FORMAT_VERSION = 1
-
-
-def absolute(url):
-    """``url`` (a path, or already absolute) as an absolute URL on the public site."""
-    return urljoin(settings.SITE_URL + "/", url)
 
 
 def absolutize_links(html, base_url):
@@ -230,7 +225,8 @@ class BriefFeed(Feed):
 
     def items(self, obj):
         quotes = Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert"))
-        return Brief.objects.live().filter(self.scope(obj)).with_cards().prefetch_related(quotes)[:FEED_LENGTH]
+        live = Brief.objects.live().filter(self.scope(obj))
+        return live.with_cards().prefetch_related("issues", quotes)[:FEED_LENGTH]
 
     def link(self, obj):
         return absolute(reverse("briefs:home"))
@@ -259,7 +255,7 @@ class BriefFeed(Feed):
         return absolute("/")
 
     def feed_extra_kwargs(self, obj):
-        return {"image_url": absolute(static(LOGO))}
+        return {"image_url": absolute(static(SITE_LOGO))}
 
     # Each entry.
 

@@ -44,8 +44,8 @@ class BriefQuerySet(models.QuerySet):
         return self.filter(status=Brief.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
     def with_cards(self):
-        """Everything a brief card shows (type, authors, issues) in a fixed number of queries."""
-        return self.select_related("type").prefetch_related("authors", "issues")
+        """Everything a brief card shows (type, authors) in a fixed number of queries."""
+        return self.select_related("type").prefetch_related("authors")
 
 
 class BriefIssue(TaggedItemBase):

@@ -20,18 +20,18 @@ def _render_every_time(settings):
 
 PINS = {
     # page: (URL from the sample site, queries)
-    "home": (lambda s: "/", 5),  # latest briefs + their authors and issues, Flash Briefs, featured issues
-    "all briefs": (lambda s: "/briefs/", 4),  # count, page, authors, issues
-    "type": (lambda s: s.brief_type.get_absolute_url(), 5),  # + the type
+    "home": (lambda s: "/", 4),  # latest briefs + their authors, Flash Briefs, featured issues
+    "all briefs": (lambda s: "/briefs/", 3),  # count, page, authors
+    "type": (lambda s: s.brief_type.get_absolute_url(), 4),  # + the type
     # brief + authors, issues, corrections, quotes with experts, live related links, suggestions
     "brief": (lambda s: s.brief.get_absolute_url(), 7),
     "issue index": (lambda s: "/issues/", 2),  # the taxonomy, live (issue, brief) pairs
-    # issue, taxonomy ids, count, page, authors, issues, sub-issues, experts
-    "issue": (lambda s: s.issue.get_absolute_url(), 8),
-    "parent issue": (lambda s: s.parent.get_absolute_url(), 8),
+    # issue, taxonomy ids, count, page, authors, sub-issues, experts
+    "issue": (lambda s: s.issue.get_absolute_url(), 7),
+    "parent issue": (lambda s: s.parent.get_absolute_url(), 7),
     "expert index": (lambda s: "/experts/", 1),
-    # expert, their issues, authored count/page/authors/issues, quoted count/page/quotes
-    "expert": (lambda s: s.expert.get_absolute_url(), 9),
+    # expert, their issues, authored count/page/authors, quoted count/page/quotes
+    "expert": (lambda s: s.expert.get_absolute_url(), 8),
     "sitemap": (lambda s: "/sitemap.xml", 8),  # count and items of four sections
 }
 

@@ -34,7 +34,7 @@ from ..revisions import (
 from .revision_views import RevisionViewsMixin
 
 INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
-PUBLISHING_FIELDS = ["status", "published_at", "expires_at"]
+WORKFLOW_STATE_FIELDS = ["status", "published_at", "expires_at"]
 FORM_FIELDS_FROM_DATA = ["title", "slug", "type", "summary", "authors", "issues", "developments", "body"]
 
 
@@ -142,7 +142,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
     def save_model(self, request, obj, form, change):
         if change and self._pending_mode(request, obj):
             # Content waits as a pending revision; status and dates are workflow state and apply now.
-            changed = {name: getattr(obj, name) for name in PUBLISHING_FIELDS if name in form.changed_data}
+            changed = {name: getattr(obj, name) for name in WORKFLOW_STATE_FIELDS if name in form.changed_data}
             if changed:
                 Brief.objects.filter(pk=obj.pk).update(**changed)
                 invalidate_public_pages()  # update() sends no signal; the dates change what readers see

@@ -10,10 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -299,8 +297,3 @@ def _unique_slug(model, base):
         slug = f"{base}-{counter}"
         counter += 1
     return slug
-
-
-def admin_url(brief):
-    """Absolute address of the brief's admin change page (SITE_URL + the admin path)."""
-    return settings.SITE_URL + reverse("admin:briefs_brief_change", args=[brief.pk])
