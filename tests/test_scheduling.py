@@ -141,7 +141,8 @@ def test_admin_workflow_pages_give_valid_machine_readable_times(client):
     from briefs.revisions import save_revision
 
     editor = EditorFactory()
-    brief = BriefFactory(published_at=timezone.now().replace(microsecond=123456))
+    # An hour ago with microseconds: "now" with its microseconds replaced could lie in the future.
+    brief = BriefFactory(published_at=(timezone.now() - datetime.timedelta(hours=1)).replace(microsecond=123456))
     BriefFactory(
         published_at=timezone.now() + datetime.timedelta(days=1), expires_at=timezone.now() + datetime.timedelta(days=2)
     )
