@@ -53,3 +53,26 @@ def _clear_cache():
     clear_cache()
     yield
     clear_cache()
+
+
+@pytest.fixture
+def site(db):
+    """A small, complete public site (tests/site_data.py)."""
+    from tests.site_data import build_site
+
+    return build_site(3)
+
+
+@pytest.fixture
+def feed_site_url(settings):
+    from tests.feedkit import SITE_URL
+
+    settings.SITE_URL = SITE_URL
+
+
+@pytest.fixture
+def world(db, feed_site_url):
+    """Briefs in every state for the feed tests (tests/feedkit.py)."""
+    from tests.feedkit import make_world
+
+    return make_world()

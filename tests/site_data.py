@@ -91,3 +91,7 @@ def public_urls(site):
         "/experts/",
         site.expert.get_absolute_url(),
     ]
+
+
+def text(response):
+    return response.content.decode()

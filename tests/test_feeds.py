@@ -23,21 +23,15 @@ from tests.feedkit import (
     SITE_URL,
     entry_links,
     fetch,
-    make_world,
     public_url,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return make_world()
-
-
 @pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE_URL
+def _site_url(feed_site_url):
+    """Every feed test reads links against the one SITE_URL (tests/conftest.py)."""
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

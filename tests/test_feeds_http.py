@@ -13,19 +13,14 @@ from briefs import workflow
 from briefs.feeds import FEED_LENGTH, MAX_AGE
 from briefs.models import Brief
 from tests.factories import BriefFactory, BriefTypeFactory, EditorFactory, ExpertFactory
-from tests.feedkit import FORMATS, KINDS, NOW, SITE_URL, entry_links, fetch, make_world, public_url
+from tests.feedkit import FORMATS, KINDS, NOW, entry_links, fetch, public_url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world():
-    return make_world()
-
-
 @pytest.fixture(autouse=True)
-def _site_url(settings):
-    settings.SITE_URL = SITE_URL
+def _site_url(feed_site_url):
+    """Every feed test reads links against the one SITE_URL (tests/conftest.py)."""
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

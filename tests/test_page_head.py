@@ -11,18 +11,9 @@ from django.utils import timezone
 
 from briefs.models import Brief
 from tests.factories import BriefFactory, BriefTypeFactory, ExpertFactory, ExpertQuoteFactory
-from tests.site_data import build_site, public_urls
+from tests.site_data import public_urls, text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def site():
-    return build_site(3)
 
 
 @pytest.mark.parametrize("value", ["2", "last", "002", "+2", "%EF%BC%92", "2&utm_source=newsletter"])

@@ -17,18 +17,9 @@ from tests.factories import (
     IssueFactory,
     RelatedLinkFactory,
 )
-from tests.site_data import ONE_PIXEL_GIF, build_site, public_urls
+from tests.site_data import ONE_PIXEL_GIF, public_urls, text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def site():
-    return build_site(3)
 
 
 def test_every_public_page_answers_with_one_h1_and_a_strict_csp(client, site):
