@@ -139,7 +139,15 @@ class RevisionAdminMixin(RevisionViewsMixin):
                 kwargs["initial"] = [dict(row) for row in self._working_copy(request, obj)[INLINE_KEYS[inline.model]]]
         return kwargs
 
+    def _step_without_edits(self, request, form, formsets=None):
+        """A workflow button pressed on a form nobody changed: no revision to record, just the step."""
+        if not (request.method == "POST" and request.POST.get("_workflow")) or form.has_changed():
+            return False
+        return formsets is None or not any(formset.has_changed() for formset in formsets)
+
     def save_model(self, request, obj, form, change):
+        if change and not self._pending_mode(request, obj) and self._step_without_edits(request, form):
+            return
         if change and self._pending_mode(request, obj):
             # Content waits as a pending revision; status and dates are workflow state and apply now.
             changed = {name: getattr(obj, name) for name in WORKFLOW_STATE_FIELDS if name in form.changed_data}
@@ -156,8 +164,10 @@ class RevisionAdminMixin(RevisionViewsMixin):
         if change and self._pending_mode(request, brief):
             for formset in formsets:
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            ensure_baseline(brief=brief)
             data = data_from_forms(form, formsets)
+            if request.POST.get("_workflow") and data == working_copy(brief):
+                return  # a step on unchanged pending changes (or live content): nothing new to keep
+            ensure_baseline(brief=brief)
             if data == snapshot(brief):
                 # Nothing readers see would change (say, only the expiry time was set, or the edits
                 # were undone): the revision is the live content, not a pending change to publish.
@@ -181,6 +191,10 @@ class RevisionAdminMixin(RevisionViewsMixin):
                 apply_data(brief, revision.data)
                 revision.applied_at = timezone.now()
                 revision.save(update_fields=["applied_at"])
+        elif change and self._step_without_edits(request, form, formsets):
+            for formset in formsets:  # what Django's change message reads
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         else:
             super().save_related(request, form, formsets, change)
             save_revision(brief=brief, user=request.user)
