@@ -88,7 +88,10 @@ class Brief(models.Model):
         help_text="The sections after Expert Analysis, each with its own heading.",
     )
     issues = TaggableManager(
-        through=BriefIssue, blank=True, help_text="Pick from the issue taxonomy; editors add new issues."
+        verbose_name="issues",  # taggit's default, "Tags", is not what editors call the taxonomy
+        through=BriefIssue,
+        blank=True,
+        help_text="Pick from the issue taxonomy; editors add new issues.",
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
     status = models.CharField(

@@ -175,3 +175,31 @@ def test_a_step_failing_after_the_save_keeps_the_edits_and_says_why(client):
     brief.refresh_from_db()
     assert (brief.status, brief.summary) == (Brief.Status.DRAFT, "Kept even though the step fails.")
     assert workflow.available_actions(brief, page.wsgi_request.user)
+
+
+def test_saving_an_unchanged_live_brief_whose_rows_start_at_0_makes_no_pending_changes(client):
+    # The importer numbers quotes and links from 0; every row of a live brief's form posts as new.
+    from tests.factories import RelatedLinkFactory
+
+    brief = BriefFactory()
+    ExpertQuoteFactory(brief=brief, expert=ExpertFactory(), order=0)
+    RelatedLinkFactory(brief=brief, order=0)
+    client.force_login(EditorFactory())
+    page = client.get(change_url(brief))
+    response = client.post(change_url(brief), change_form_data(page), follow=True)
+    assert "No content changed" in response.content.decode()
+    assert pending_revision(brief) is None
+    # A row added after them is still numbered after the row above it.
+    page = client.get(change_url(brief))
+    data = change_form_data(
+        page,
+        **{
+            "related_links-TOTAL_FORMS": "2",
+            "related_links-1-title": "Another",
+            "related_links-1-url": "https://example.org/b",
+            "related_links-1-order": "0",
+        },
+    )
+    response = client.post(change_url(brief), data)
+    assert response.status_code == 302, errors_of(response)
+    assert [link["order"] for link in pending_revision(brief).data["related_links"]] == [0, 1]

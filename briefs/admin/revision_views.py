@@ -243,8 +243,12 @@ class RevisionViewsMixin(BriefObjectMixin):
         return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
 
     def presence_view(self, request, object_id):
-        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit it."""
+        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit
+        it; ``leave`` when the page is closed or left."""
         brief = self._brief_or_404(request, object_id, change=True)
+        if request.POST.get("leave"):
+            presence.stop_editing(brief_pk=brief.pk, user=request.user)
+            return JsonResponse({"others": []})
         presence.mark_editing(brief_pk=brief.pk, user=request.user)
         others = presence.other_editors(brief_pk=brief.pk, user=request.user)
         return JsonResponse({"others": [name for name, _ in others]})

@@ -125,10 +125,10 @@ class RevisionAdminMixin(RevisionViewsMixin):
             return
         for inline in self.get_inline_instances(request, obj):
             # Opening the page: one form per row of the working copy. Posting: the management form counts.
-            extra = 0
-            if request.method != "POST":
-                extra = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
-            yield inline.get_formset(request, obj, extra=extra), inline
+            stored = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
+            formset_class = inline.get_formset(request, obj, extra=0 if request.method == "POST" else stored)
+            formset_class.stored_rows = stored  # a fresh class per call (inlineformset_factory)
+            yield formset_class, inline
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -168,6 +168,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
             if request.POST.get("_workflow") and data == working_copy(brief):
                 return  # a step on unchanged pending changes (or live content): nothing new to keep
             ensure_baseline(brief=brief)
+
             if data == snapshot(brief):
                 # Nothing readers see would change (say, only the expiry time was set, or the edits
                 # were undone): the revision is the live content, not a pending change to publish.
