@@ -191,15 +191,8 @@ def test_saving_an_unchanged_live_brief_whose_rows_start_at_0_makes_no_pending_c
     assert pending_revision(brief) is None
     # A row added after them is still numbered after the row above it.
     page = client.get(change_url(brief))
-    data = change_form_data(
-        page,
-        **{
-            "related_links-TOTAL_FORMS": "2",
-            "related_links-1-title": "Another",
-            "related_links-1-url": "https://example.org/b",
-            "related_links-1-order": "0",
-        },
-    )
+    new_row = {"related_links-1-title": "Another", "related_links-1-url": "https://example.org/b"}
+    data = change_form_data(page, **{"related_links-TOTAL_FORMS": "2", "related_links-1-order": "0", **new_row})
     response = client.post(change_url(brief), data)
     assert response.status_code == 302, errors_of(response)
     assert [link["order"] for link in pending_revision(brief).data["related_links"]] == [0, 1]
