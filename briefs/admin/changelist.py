@@ -82,7 +82,7 @@ class WorkFirstChangeList(ChangeList):
 
 
 class BriefChangeListMixin:
-    list_display = ["title", "state_badge", "type", "published_at", "updated_at"]
+    list_display = ["title", "state_badge", "type", "published", "updated"]
     list_display_links = ["title"]
     list_filter = [
         StateFilter,
@@ -100,4 +100,13 @@ class BriefChangeListMixin:
 
     @admin.display(description="state", ordering="work_rank")
     def state_badge(self, brief):
-        return brief_state(brief, has_pending=getattr(brief, "has_pending", False)).badge()
+        return brief_state(brief, has_pending=getattr(brief, "has_pending", False)).badge(short=True)
+
+    # Compact times (Django's "Nov. 30, 2026, 4:15 p.m." took the title's room).
+    @admin.display(description="publication", ordering="published_at", empty_value="—")
+    def published(self, brief):
+        return brief.published_at and f"{timezone.localtime(brief.published_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, brief):
+        return f"{timezone.localtime(brief.updated_at):%Y-%m-%d %H:%M}"

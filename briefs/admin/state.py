@@ -32,8 +32,11 @@ class State:
     def is_live(self):
         return self.key in ("live", "pending")
 
-    def badge(self):
-        return format_html('<span class="state-badge state-{}">{}</span>', self.key, self.label)
+    def badge(self, *, short=False):
+        """The state as a badge; ``short``: without its time (a list shows the time in its own column)."""
+        return format_html(
+            '<span class="state-badge state-{}">{}</span>', self.key, LABELS[self.key] if short else self.label
+        )
 
 
 def brief_state(brief, *, has_pending, now=None):

@@ -50,7 +50,12 @@
     if (row.querySelector(".reorder-controls")) { return; }
     var controls = document.createElement("span");
     controls.className = "reorder-controls";
-    var handle = button("reorder-handle", "Drag to reorder", "⠿");
+    // A span, not a button: Chromium starts no drag from a form control. Keyboards use the arrows.
+    var handle = document.createElement("span");
+    handle.className = "reorder-button reorder-handle";
+    handle.title = "Drag to reorder";
+    handle.setAttribute("aria-hidden", "true");
+    handle.textContent = "⠿";
     handle.draggable = true;
     var up = button("reorder-up", "Move up", "↑");
     var down = button("reorder-down", "Move down", "↓");
