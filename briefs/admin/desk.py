@@ -45,6 +45,7 @@ def sections(*, user, now=None):
     now = now or timezone.now()
     changelist = reverse("admin:briefs_brief_changelist")
     mine = Q(created_by=user) | Q(submitted_by=user)
+    week_ahead = now + datetime.timedelta(days=SCHEDULE_DAYS)
     result = []
 
     def add(key, title, help_text, queryset, order, more_url):
@@ -83,11 +84,7 @@ def sections(*, user, now=None):
         "scheduled",
         f"Going out in the next {SCHEDULE_DAYS} days",
         "Scheduled: they go live at their publication time.",
-        Brief.objects.filter(
-            status=Status.PUBLISHED,
-            published_at__gt=now,
-            published_at__lte=now + datetime.timedelta(days=SCHEDULE_DAYS),
-        ),
+        Brief.objects.filter(status=Status.PUBLISHED, published_at__gt=now, published_at__lte=week_ahead),
         ["published_at", "pk"],
         reverse("admin:briefs_brief_schedule"),
     )
