@@ -322,6 +322,9 @@ class Transition(models.Model):
     from_state = models.CharField(max_length=20, choices=BriefStatus.choices)
     to_state = models.CharField(max_length=20, choices=BriefStatus.choices)
     comment = models.TextField(blank=True)
+    # The content checks run at publication (briefs.checks): [{"name", "ok", "message"}], kept so the
+    # history shows what an editor published past.
+    checks = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

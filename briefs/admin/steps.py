@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .. import revisions, workflow
+from .. import checks, revisions, workflow
 
 STEP = "_workflow"
 CORRECTION = "correction"
@@ -130,6 +130,23 @@ def run_step(admin, request, brief, step, data, *, forbidden_raises=False):
         messages.success(request, message)
 
 
+def publication_checks(brief, step):
+    """The content checks for ``step`` on what it would put live: the saved draft, or the pending changes."""
+    if step == PUBLISH_PENDING:
+        pending = revisions.pending_revision(brief)
+        return checks.run_checks(pending.data) if pending else []
+    return checks.run_checks(revisions.snapshot(brief))
+
+
+def _warn(request, results):
+    """Failed checks are a warning, not a refusal: the editor saw them on the change page next to
+    the button and chose to publish; they are kept with the transition."""
+    failed = checks.failed(results)
+    if failed:
+        warnings = " ".join(result.message for result in failed)
+        messages.warning(request, f"Published past {len(failed)} warning(s), kept in the history: {warnings}")
+
+
 def _run(admin, request, brief, step, data):
     comment = (data.get("comment") or "").strip()
     if step == CORRECTION:
@@ -140,13 +157,17 @@ def _run(admin, request, brief, step, data):
         pending = revisions.pending_revision(brief)
         if pending is None:
             raise workflow.WorkflowError("There are no pending changes to publish: readers already see this version.")
-        revisions.publish_revision(revision=pending, user=request.user)
+        results = publication_checks(brief, step)
+        revisions.publish_revision(revision=pending, user=request.user, checks=results)
+        _warn(request, results)
         return f"Revision {pending.number} is now the live version."
     kwargs = {"brief": brief, "user": request.user, "comment": comment}
     if step == "publish":
         kwargs["at"] = parse_local_datetime(data.get("publish_at"))
+        kwargs["checks"] = publication_checks(brief, step)
     had_pending = step == "withdraw" and revisions.pending_revision(brief) is not None
     transition = TRANSITION_FUNCTIONS[step](**kwargs)
+    _warn(request, kwargs.get("checks", ()))
     # Also in the admin's own "History" of the object, next to ordinary edits.
     admin.log_change(request, brief, f"{transition.get_from_state_display()} → {transition.get_to_state_display()}")
     message = SUCCESS_MESSAGES[step]

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import revisions, workflow
+from .. import checks, revisions, workflow
 from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
 from .state import brief_state
@@ -134,10 +134,20 @@ class WorkflowAdminMixin(BriefObjectMixin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, brief):
-        state = brief_state(brief, has_pending=revisions.pending_revision(brief) is not None)
+        pending = revisions.pending_revision(brief)
+        state = brief_state(brief, has_pending=pending is not None)
+        actions = workflow.available_actions(brief, request.user)
+        # The review screen: what Publish (or publishing the pending changes) would check.
+        publish_checks = []
+        if any(action.name == "publish" for action in actions):
+            publish_checks = checks.run_checks(revisions.snapshot(brief))
+        elif pending is not None and workflow.is_editor(request.user):
+            publish_checks = checks.run_checks(pending.data)
         return {
+            "publish_checks": publish_checks,
+            "publish_checks_failed": bool(checks.failed(publish_checks)),
             "brief_state": state,
-            "workflow_actions": workflow.available_actions(brief, request.user),
+            "workflow_actions": actions,
             "workflow_transitions": brief.transitions.select_related("user"),
             "workflow_corrections": brief.corrections.select_related("created_by"),
             "workflow_can_correct": workflow.can_correct(brief, request.user),

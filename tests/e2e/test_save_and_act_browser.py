@@ -7,6 +7,7 @@ import pytest
 
 from briefs.models import Brief, Correction
 from briefs.revisions import pending_revision, working_copy
+from tests.e2e.screens import shot
 from tests.e2e.test_editorial_flow import type_rich_text
 from tests.factories import BriefFactory, ContributorFactory, EditorFactory, ExpertFactory, ExpertQuoteFactory
 
@@ -147,4 +148,23 @@ def test_leaving_with_unsaved_typing_warns(live_server, log_in, problems):
     assert dialogs == ["beforeunload"]
     brief.refresh_from_db()
     assert "Unsaved words." in brief.developments
+    assert problems == []
+
+
+def test_a_publish_with_a_failed_check_warns_and_records_it(live_server, log_in, problems):
+    from briefs.models import Transition
+
+    EditorFactory(username="edith")
+    edith = log_in("edith")
+    review = brief_in(Brief.Status.IN_REVIEW)  # no issue picked
+    edith.goto(f"/admin/briefs/brief/{review.pk}/change/")
+    checks = edith.locator("#publish-checks").inner_text()
+    assert "No issue is picked" in checks
+    shot(edith, "11-checks-before-publishing", ".workflow-panel")
+    edith.click("button.workflow-publish")
+    edith.wait_for_url(re.compile(rf"/admin/briefs/brief/{review.pk}/change/$"))
+    assert "Published past 1 warning(s)" in edith.locator("ul.messagelist").inner_text()
+    assert "Published past a warning: No issue is picked" in edith.locator(".workflow-history").inner_text()
+    step = Transition.objects.get(brief=review, to_state="published")
+    assert [check["name"] for check in step.checks if not check["ok"]] == ["issues"]
     assert problems == []
