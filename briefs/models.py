@@ -355,4 +355,4 @@ class Correction(models.Model):
 
 
 # Revisions and share-preview links live in their own module; importing them here registers them.
-from .revision_models import PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401
+from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

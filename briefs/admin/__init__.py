@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
+from .autosave import AutosaveAdminMixin
 from .changelist import BriefChangeListMixin
 from .revisions import RevisionAdminMixin
 from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
@@ -36,7 +37,12 @@ class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, adm
 
 @admin.register(Brief)
 class BriefAdmin(
-    SafeAutocompleteAdminMixin, BriefChangeListMixin, WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin
+    SafeAutocompleteAdminMixin,
+    BriefChangeListMixin,
+    AutosaveAdminMixin,
+    WorkflowAdminMixin,
+    RevisionAdminMixin,
+    admin.ModelAdmin,
 ):
     form = BriefAdminForm
     list_select_related = ["type"]

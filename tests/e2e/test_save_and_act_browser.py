@@ -168,3 +168,31 @@ def test_a_publish_with_a_failed_check_warns_and_records_it(live_server, log_in,
     step = Transition.objects.get(brief=review, to_state="published")
     assert [check["name"] for check in step.checks if not check["ok"]] == ["issues"]
     assert problems == []
+
+
+def test_autosave_brings_typing_back_after_the_tab_was_closed(live_server, log_in, problems):
+    EditorFactory(username="edith")
+    edith = log_in("edith")
+    brief = brief_in(Brief.Status.DRAFT, summary="Saved summary.")
+    change = f"/admin/briefs/brief/{brief.pk}/change/"
+    edith.goto(change)
+    edith.fill("#id_summary", "Typed, then the tab was closed.")
+    type_rich_text(edith, "developments", " A paragraph nobody saved.")
+    edith.locator(".autosave-status").filter(has_text="autosaved").wait_for(timeout=15000)
+    context = edith.context
+    edith.close()  # no beforeunload: the tab (or the browser) is simply gone
+
+    again = context.new_page()
+    again.goto(change)
+    shot(again, "12-autosave-offer", "#autosave-state")
+    again.get_by_role("link", name="Restore my unsaved typing").click()
+    again.wait_for_url(re.compile(r"autosave=restore"))
+    assert again.input_value("#id_summary") == "Typed, then the tab was closed."
+    assert "A paragraph nobody saved." in again.locator(".field-developments .ck-editor__editable").inner_text()
+    brief.refresh_from_db()
+    assert brief.summary == "Saved summary."  # nothing saved until the user saves
+    again.click("input[name=_continue]")
+    again.wait_for_url(re.compile(rf"{change}$"))
+    brief.refresh_from_db()
+    assert brief.summary == "Typed, then the tab was closed." and "A paragraph nobody saved." in brief.developments
+    assert problems == []
