@@ -49,11 +49,11 @@ def test_form_reads_in_page_order_and_fits_1280_px(live_server, log_in, problems
             document.querySelector('.field-body .ck-content ' + tag)).fontSize))"""
     )
     assert sizes[0] > sizes[1] * 1.2
-    shot(edith, "08-brief-form", full_page=True)
+    shot(edith, "13-brief-form", full_page=True)
     edith.set_viewport_size({"width": 360, "height": 800})
     edith.reload()
     assert edith.evaluate("document.documentElement.scrollWidth") <= 360
-    shot(edith, "09-brief-form-phone", full_page=True)
+    shot(edith, "14-brief-form-phone", full_page=True)
     assert problems == []
 
 
@@ -67,7 +67,7 @@ def test_dragging_and_moving_rows_saves_the_new_order(live_server, log_in, probl
     edith.locator("#quotes-2 .reorder-handle").drag_to(edith.locator("#quotes-0 h3"), target_position={"x": 5, "y": 2})
     # And move the first related link down with the keyboard-friendly button.
     edith.locator("#related_links-0 .reorder-down").click()
-    shot(edith, "10-reordered", "#quotes-group")
+    shot(edith, "15-reordered", "#quotes-group")
     edith.click("input[name=_continue]")
     edith.wait_for_url(re.compile(r"/change/$"))
     assert [q.expert.name for q in draft.quotes.order_by("order", "pk")] == [

@@ -160,7 +160,7 @@ def test_a_publish_with_a_failed_check_warns_and_records_it(live_server, log_in,
     edith.goto(f"/admin/briefs/brief/{review.pk}/change/")
     checks = edith.locator("#publish-checks").inner_text()
     assert "No issue is picked" in checks
-    shot(edith, "11-checks-before-publishing", ".workflow-panel")
+    shot(edith, "16-checks-before-publishing", ".workflow-panel")
     edith.click("button.workflow-publish")
     edith.wait_for_url(re.compile(rf"/admin/briefs/brief/{review.pk}/change/$"))
     assert "Published past 1 warning(s)" in edith.locator("ul.messagelist").inner_text()
@@ -184,7 +184,7 @@ def test_autosave_brings_typing_back_after_the_tab_was_closed(live_server, log_i
 
     again = context.new_page()
     again.goto(change)
-    shot(again, "12-autosave-offer", "#autosave-state")
+    shot(again, "17-autosave-offer", "#autosave-state")
     again.get_by_role("link", name="Restore my unsaved typing").click()
     again.wait_for_url(re.compile(r"autosave=restore"))
     assert again.input_value("#id_summary") == "Typed, then the tab was closed."
