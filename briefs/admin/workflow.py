@@ -148,6 +148,8 @@ class WorkflowAdminMixin(BriefObjectMixin):
             "publish_checks_failed": bool(checks.failed(publish_checks)),
             "brief_state": state,
             "workflow_actions": actions,
+            # A workflow button's POST came back with errors: they are repeated next to the buttons.
+            "workflow_step_posted": request.method == "POST" and bool(requested_step(request.POST)),
             "workflow_transitions": brief.transitions.select_related("user"),
             "workflow_corrections": brief.corrections.select_related("created_by"),
             "workflow_can_correct": workflow.can_correct(brief, request.user),
