@@ -1,21 +1,29 @@
-"""Whole-page cache for the public site, correct to the second.
+"""Whole-page cache for the public site, correct to the second in every process.
 
-Public pages are the same for every reader, so a rendered page is kept in Django's cache (Redis in
-production: shared by every app server) and served without touching the database. Two things keep
-it from ever showing something it should not:
+Public pages are the same for every reader, so a rendered page is kept in Django's default cache
+and served without touching the database. That cache is shared by every process that serves or
+edits the site (Redis with ``REDIS_URL``, else a folder of files on this machine: config/settings.py),
+so a gunicorn worker, another worker and a ``manage.py`` command all agree on what is current.
+Three things keep it from ever showing something it should not:
 
 - **Edits**: any save or delete of public content (briefs and what hangs off them, experts, issues,
-  types) moves a *generation* number once the transaction commits; page keys include it, so every
-  cached page is dropped at once. Code that writes with ``QuerySet.update()`` (no signals) calls
-  ``invalidate_public_pages()`` itself.
-- **Time**: a page is kept at most until the next scheduled publication or expiry (one query when
-  the page is rendered), so a brief appears and leaves at its second with no cron job and no stale copy.
+  types) moves a *generation* number in the shared cache, at once and again when the transaction
+  commits; page keys include it, so every cached page is dropped at once. The generation is read
+  before a page is rendered, so a page rendered from data an edit is about to replace is stored
+  under the old generation and never served. Code that writes with ``QuerySet.update()`` or
+  ``bulk_create()`` (no signals) calls ``invalidate_public_pages()`` itself.
+- **Time**: a page is kept until the next scheduled publication or expiry after the instant it was
+  rendered from (the clock is read *before* rendering, so a render that spans the due second is
+  not kept), and every hit checks that due time against the current clock.
+- **URLs**: only the query parameters a page uses, with canonical values, are cached; anything else
+  (``?utm_source=``, ``?page=007``) renders uncached, so requests cannot fill the cache at will.
 
-Only plain URLs and pagination parameters are cached, so odd query strings cannot fill the cache.
+If the cache is unreachable the backend answers misses (serving/cache.py): pages render uncached.
 """
 
 import functools
 import hashlib
+import re
 import uuid
 
 from django.conf import settings
@@ -25,15 +33,19 @@ from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from serving.cache import on_recovery
+
 GENERATION_KEY = "public-pages:generation"
-CACHEABLE_PARAMS = {"page", "quoted", "p"}  # pagination of lists, the expert page, the sitemap
+# A page number as a paginator link writes it; "007" or "1e3" would be the same page under another key.
+CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
 def generation():
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)  # another server may have set it meanwhile
-        value = cache.get(GENERATION_KEY)
+        value = uuid.uuid4().hex
+        if not cache.add(GENERATION_KEY, value, None):  # another process may have set it meanwhile
+            value = cache.get(GENERATION_KEY) or value
     return value
 
 
@@ -41,29 +53,51 @@ def _new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def _bump_on_commit_scheduled(connection):
+    return any(func is _new_generation for _sids, func, _robust in connection.run_on_commit)
+
+
 def invalidate_public_pages():
     """Drop every cached public page: now, and again when the current transaction commits (a
-    reader rendering a page before the commit would otherwise cache the old content as new)."""
+    reader rendering a page before the commit would otherwise cache the old content as new).
+    Once per transaction is enough for the second bump, however many rows it saves."""
     _new_generation()
-    transaction.on_commit(_new_generation)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the write is already committed
+    if not _bump_on_commit_scheduled(connection):
+        transaction.on_commit(_new_generation)
 
 
-def seconds_until_next_change(now=None):
-    """Seconds a page may be kept: until the next scheduled publication or expiry, at most
-    settings.PUBLIC_PAGE_CACHE_SECONDS."""
+# Writes made while the cache was unreachable could not move the generation.
+on_recovery(_new_generation)
+
+
+def next_change(now):
+    """The next scheduled publication or expiry after ``now`` (``None`` if none is scheduled)."""
     from .models import Brief
 
-    now = now or timezone.now()
     upcoming = Brief.objects.filter(status=Brief.Status.PUBLISHED).aggregate(
         publication=Min("published_at", filter=Q(published_at__gt=now)),
         expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
     )
-    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-    for moment in upcoming.values():
-        if moment is not None:
-            # Round down: the copy must be gone by the second the change is due.
-            seconds = min(seconds, int((moment - now).total_seconds()))
-    return seconds
+    moments = [moment for moment in upcoming.values() if moment is not None]
+    return min(moments) if moments else None
+
+
+def keep_until(now):
+    """The timestamp a page rendered from ``now`` may be kept until: the next scheduled change, at
+    most ``settings.PUBLIC_PAGE_CACHE_SECONDS`` later."""
+    due = now.timestamp() + settings.PUBLIC_PAGE_CACHE_SECONDS
+    moment = next_change(now)
+    return min(due, moment.timestamp()) if moment is not None else due
+
+
+def seconds_until_next_change(now=None):
+    """Whole seconds until the next scheduled change after ``now``, at most
+    ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (rounded down: gone by the second the change is due)."""
+    now = now or timezone.now()
+    return max(0, int(keep_until(now) - now.timestamp()))
 
 
 def cache_key(prefix, request):
@@ -82,20 +116,33 @@ def get_kept(key):
     return value if timezone.now().timestamp() < due else None
 
 
-def keep(key, value, seconds):
-    """Store ``value`` for ``seconds`` (nothing when ``seconds`` is 0: a change is due now)."""
+def keep(key, value, due):
+    """Store ``value`` until the timestamp ``due`` (nothing if it has passed: a change is due now)."""
+    seconds = due - timezone.now().timestamp()
     if seconds > 0:
-        cache.set(key, (value, timezone.now().timestamp() + seconds), seconds)
+        cache.set(key, (value, due), int(seconds) + 1)  # the backend's expiry only frees space
 
 
-def cache_public_page(view):
-    """Serve ``view``'s successful GET/HEAD responses from the page cache (see the module docstring)."""
+def cacheable(request, params):
+    """GET or HEAD, with no query parameter but ``params``, each once, each a canonical page number."""
+    if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return False
+    for name, values in request.GET.lists():
+        if name not in params or len(values) != 1 or not CANONICAL_PAGE_NUMBER.fullmatch(values[0]):
+            return False
+    return True
+
+
+def cache_public_page(view, *, params=()):
+    """Serve ``view``'s successful GET/HEAD responses from the page cache (see the module docstring).
+    ``params`` names the query parameters the view reads (page numbers); any other renders uncached."""
+    params = frozenset(params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        cacheable = request.method in ("GET", "HEAD") and set(request.GET) <= CACHEABLE_PARAMS
-        if not cacheable or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        if not cacheable(request, params):
             return view(request, *args, **kwargs)
+        now = timezone.now()  # before the generation and the render: see the module docstring
         key = cache_key("public-page", request)
         cached = get_kept(key)
         if cached is not None:
@@ -104,7 +151,7 @@ def cache_public_page(view):
         if response.status_code == 200 and not response.has_header("Cache-Control"):
             if callable(getattr(response, "render", None)):
                 response.render()
-            keep(key, response, seconds_until_next_change())
+            keep(key, response, keep_until(now))
         return response
 
     return wrapper
