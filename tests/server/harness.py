@@ -4,6 +4,7 @@ settings, a Redis of our own, a TCP proxy in front of PostgreSQL that can play a
 Everything listens on 127.0.0.1 on a free port, and only processes started here are stopped, by PID.
 """
 
+import contextlib
 import http.client
 import os
 import shutil
@@ -321,10 +322,8 @@ class TcpProxy:
             pass
         finally:
             for sock in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def _cut_all(self):
         with self._lock:

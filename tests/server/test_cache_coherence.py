@@ -72,10 +72,8 @@ def test_every_worker_serves_an_edit_at_once(start_server, database_url, request
     assert stale == [], f"{len(stale)} of 100 responses still named the author {OLD_NAME!r}: {sorted(set(stale))}"
 
     # A separate process (a shell, an import) retitles the brief.
-    manage(
-        server.env,
-        code=f"from briefs.models import Brief; b = Brief.objects.get(slug='brief-0'); b.title = {NEW_TITLE!r}; b.save()",
-    )
+    retitle = f"b = Brief.objects.get(slug='brief-0'); b.title = {NEW_TITLE!r}; b.save()"
+    manage(server.env, code=f"from briefs.models import Brief; {retitle}")
     responses = hundred_requests(server, urls)
     stale = [url for url, response in responses if OLD_TITLE in response.body or NEW_TITLE not in response.body]
     assert stale == [], f"{len(stale)} of 100 responses still showed the old title: {sorted(set(stale))}"
