@@ -120,11 +120,11 @@ class AdminSession:
         assert done.status == 302, f"login failed: {done.status}"
         return self
 
-    def submit_form(self, path, changes, *, form_index=-1, submit="_save"):
-        """GET the admin form at ``path``, change some fields, POST it back as a browser would."""
+    def submit_form(self, path, changes, *, submit="_save"):
+        """GET the admin change form at ``path``, change some fields, POST it back as a browser would."""
         page = self.get(path)
         assert page.status == 200, f"{path}: {page.status}"
-        form = [f for f in lxml.html.fromstring(page.body).forms if f.method.upper() == "POST"][form_index]
+        form = next(f for f in lxml.html.fromstring(page.body).forms if (f.get("id") or "").endswith("_form"))
         values = [(name, value) for name, value in form.form_values() if name not in changes]
         values += list(changes.items()) + [(submit, "1")]
         return self.post(urlsplit(form.action or path).path or path, values)
