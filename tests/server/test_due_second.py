@@ -47,42 +47,46 @@ def shows(body, title, slug):
     return title in body or f"/{slug}/" in body
 
 
+def one_round(server, round_):
+    """Schedule a brief for T and expire another at T, with load across T; what was seen."""
+    due = int(time.time()) + LEAD
+    coming_url, going_url, base_url = manage(server.env, code=SCHEDULE.format(due=due, round=round_)).split()
+    coming = (f"Goes live at T, round {round_}", f"goes-live-{round_}")
+    going = (f"Expires at T, round {round_}", f"expires-{round_}")
+    pages = [*PAGES, base_url]
+    assert time.time() < due - 1, "scheduling took too long for the test to mean anything"
+    early, errors, stop = [], [], threading.Event()
+
+    def load(offset):
+        i = offset
+        while not stop.is_set():
+            url = pages[i % len(pages)]
+            i += 1
+            response = server.get(url)
+            if response.status != 200:
+                errors.append((url, response.status))
+            elif time.time() < due and shows(response.body, *coming):
+                early.append(url)
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(max(0, due + 2 - time.time()))
+        stale = [url for url in pages if not shows(server.get(url).body, *coming)]
+        stale += [url for url in pages if shows(server.get(url).body, *going)]
+        detail = (server.get(coming_url).status, server.get(going_url).status)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    return errors, early, stale, detail
+
+
 def test_scheduled_and_expiring_briefs_change_every_page_at_their_second(start_server, database_url):
     server = start_server(database_url)
     for round_ in (1, 2, 3):
-        due = int(time.time()) + LEAD
-        coming_url, going_url, base_url = manage(server.env, code=SCHEDULE.format(due=due, round=round_)).split()
-        coming = (f"Goes live at T, round {round_}", f"goes-live-{round_}")
-        going = (f"Expires at T, round {round_}", f"expires-{round_}")
-        pages = [*PAGES, base_url]
-        assert time.time() < due - 1, "scheduling took too long for the test to mean anything"
-
-        early, errors, stop = [], [], threading.Event()
-
-        def load(offset):
-            i = offset
-            while not stop.is_set():
-                url = pages[i % len(pages)]
-                i += 1
-                response = server.get(url)
-                if response.status != 200:
-                    errors.append((url, response.status))
-                elif time.time() < due and shows(response.body, *coming):
-                    early.append(url)
-
-        threads = [threading.Thread(target=load, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        try:
-            time.sleep(max(0, due + 2 - time.time()))
-            stale = [url for url in pages if not shows(server.get(url).body, *coming)]
-            stale += [url for url in pages if shows(server.get(url).body, *going)]
-            detail = (server.get(coming_url).status, server.get(going_url).status)
-        finally:
-            stop.set()
-            for thread in threads:
-                thread.join(30)
-
+        errors, early, stale, detail = one_round(server, round_)
         assert errors == [], f"round {round_}: errors under load: {errors[:5]}"
         assert early == [], f"round {round_}: the scheduled brief showed before its second on {set(early)}"
         assert stale == [], f"round {round_}: at T+2 s these still showed the old state: {stale}"
