@@ -113,7 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2)),
         options=f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', 10)) * 1000}",
-        pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 3))},
+        pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 2))},
     )
 DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
 
