@@ -266,3 +266,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- #9 (after-commit work): a mail server that accepts connections but never answers must not
+# hold a worker. Workflow emails are sent after the step commits; a failure is logged and shown
+# to the editor as a warning (briefs/notifications.py). EMAIL_TIMEOUT in seconds.
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"].setdefault("timeout", float(os.environ.get("EMAIL_TIMEOUT", "10")))
