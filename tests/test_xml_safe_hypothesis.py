@@ -19,9 +19,9 @@ from briefs.models import Brief
 from briefs.textcheck import validate_xml_safe, xml_safe
 from tests.conftest import clear_cache
 from tests.import_helpers import RED_SEA, run, taxonomy  # noqa: F401 (a fixture)
-from tests.test_admin import ADD_URL, brief_post, editor_client, errors_of  # noqa: F401 (a fixture)
+from tests.test_admin import ADD_URL, brief_post, errors_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
 
 # Characters that have broken text pipelines before, mixed into ordinary Unicode.
 TRICKY = (
@@ -71,7 +71,7 @@ def test_the_validator_accepts_exactly_what_xml_can_parse(text):
 
 
 @pytest.fixture
-def form_base(editor_client):  # noqa: F811 (the fixture imported above)
+def form_base(admin_client):
     return brief_post()
 
 
@@ -84,11 +84,11 @@ def form_base(editor_client):  # noqa: F811 (the fixture imported above)
 @example(field="summary", text="\uffff")
 @example(field="title", text="\u202e")
 @example(field="quotes-1-text", text="سلام \u2067עולם\u2069 🚀")
-def test_brief_form_gives_an_error_or_a_well_formed_brief(client, editor_client, form_base, field, text):  # noqa: F811
+def test_brief_form_gives_an_error_or_a_well_formed_brief(client, admin_client, form_base, field, text):
     clear_cache()
     with transaction.atomic():
         data = {**form_base, field: f"Iran {text} militias"}
-        response = editor_client.post(ADD_URL, data)
+        response = admin_client.post(ADD_URL, data)
         if response.status_code == 200:
             event("form error")
             assert errors_of(response), "a 200 without a form error"
@@ -123,7 +123,7 @@ def test_brief_form_gives_an_error_or_a_well_formed_brief(client, editor_client,
 @example(where="Houthi Strikes Push", text="\u202e")
 @example(where="War-risk premiums", text="\ud800")
 @example(where="Senior Fellow at", text="سلام 👍🏽")
-def test_importer_gives_a_file_line_error_or_well_formed_feeds(client, taxonomy, tmp_path, where, text):  # noqa: F811
+def test_importer_gives_a_file_line_error_or_well_formed_feeds(client, tmp_path, where, text):
     clear_cache()
     export = tmp_path / "odd.txt"
     # Lone surrogates written as their (invalid) UTF-8 bytes, as a broken export would hold them.

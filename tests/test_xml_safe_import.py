@@ -4,9 +4,10 @@ import pytest
 from django.core.management import CommandError
 
 from briefs.models import Brief
-from tests.import_helpers import OUR_ISSUES, RED_SEA, counts, run, taxonomy  # noqa: F401 (a fixture)
+from tests.import_helpers import RED_SEA, counts, run, taxonomy  # noqa: F401 (a fixture)
 
-pytestmark = pytest.mark.django_db
+# Every test runs with the taxonomy the exports name, as an editor would have set it up.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("taxonomy")]
 
 TITLE = "Houthi Strikes Push Red Sea Shipping Toward the Cape"
 
@@ -32,7 +33,7 @@ def _export(tmp_path, old, new, *, count=-1):
     ],
     ids=["fffe-prose", "ffff-prose", "rlo-title", "lri-type", "lro-expert-title", "rle-byline", "pdi-issues"],
 )
-def test_unsafe_characters_are_named_by_file_and_line(tmp_path, taxonomy, old, new, line, message):
+def test_unsafe_characters_are_named_by_file_and_line(tmp_path, old, new, line, message):
     export = _export(tmp_path, old, new)
     before = counts()
     with pytest.raises(CommandError) as caught:
@@ -42,27 +43,27 @@ def test_unsafe_characters_are_named_by_file_and_line(tmp_path, taxonomy, old, n
     assert counts() == before
 
 
-def test_bidi_controls_in_prose_are_kept(tmp_path, taxonomy):
+def test_bidi_controls_in_prose_are_kept(tmp_path):
     """Prose may need an isolate around a right-to-left name; only titles and names refuse them."""
     export = _export(tmp_path, "The administration", "The \u2067الإدارة\u2069 administration")
     run(export)
     assert "\u2067الإدارة\u2069" in Brief.objects.get(title=TITLE).body
 
 
-def test_a_lone_surrogate_is_not_utf8(tmp_path, taxonomy):
+def test_a_lone_surrogate_is_not_utf8(tmp_path):
     export = tmp_path / "surrogate.txt"
     export.write_bytes(RED_SEA.read_bytes().replace(b"War-risk", b"War\xed\xa0\x80-risk"))
     with pytest.raises(CommandError, match=r"surrogate\.txt:29: not UTF-8 text \(byte 0xed\)"):
         run(export)
 
 
-def test_an_issue_name_given_on_the_command_line_is_checked(tmp_path, taxonomy):
+def test_an_issue_name_given_on_the_command_line_is_checked(tmp_path):
     with pytest.raises(CommandError, match="--issue “Bad\u202eName”: U\\+202E .* cannot be used in an issue name"):
         run(RED_SEA, "--issue", "Bad\u202eName")
     assert Brief.objects.count() == 0
 
 
-def test_a_model_validation_error_is_a_file_line_message(tmp_path, taxonomy, monkeypatch):
+def test_a_model_validation_error_is_a_file_line_message(tmp_path, monkeypatch):
     """Whatever ``full_clean`` refuses (here a validator refusing every title) is a message, not a traceback."""
     from django.core.exceptions import ValidationError
 
