@@ -187,3 +187,48 @@ def test_with_the_mail_server_up_the_mail_goes_out(client, people, settings, cap
     assert "Subject: For review: Militias resume attacks" in bodies[0]
     assert "Subject: Published: Militias resume attacks" in bodies[1]
     assert notification_logs(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "smtp.example.org",
+                "EMAIL_PORT": "587",
+                "EMAIL_HOST_USER": "dossier",
+                "EMAIL_HOST_PASSWORD": "secret",
+                "EMAIL_USE_TLS": "1",
+            },
+            "smtp smtp.example.org 587 dossier True 10.0",
+        ),
+        # Before: the console backend refused the SMTP options ("Unknown options 'host'") on every send.
+        ({"EMAIL_HOST": "smtp.example.org"}, "console"),
+    ],
+    ids=["smtp-with-login", "console-ignores-smtp-settings"],
+)
+def test_mail_settings_from_the_environment_make_a_working_mailer(env, expected):
+    """Before: EMAIL_HOST_USER became an option Django 6.1's SMTP mailer does not know, and every
+    send raised InvalidMailer."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "from django.core import mail; m = mail.mailers['default']; "
+        "print(type(m).__module__.rsplit('.', 1)[-1], *[getattr(m, a) for a in "
+        "('host', 'port', 'username', 'use_tls', 'timeout') if hasattr(m, a)])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")}, "DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
