@@ -149,9 +149,9 @@ class BriefFeed(Feed):
     def render(self, obj, request, *, etag):
         """The feed as a response, rendered once per version and shared through the cache.
 
-        The ETag names the version (it changes whenever an entry could), so readers polling
-        without validators cost two queries, not a rendering. The cache lifetime bounds how long
-        a change the ETag cannot see (an expert's or issue's new name) takes to show.
+        The ETag names the version (it changes whenever an entry could: the page cache's
+        generation is part of it), so readers polling without validators cost two queries, not a
+        rendering.
         """
         key = "feed:" + etag.strip('"')
         rendered = cache.get(key)
@@ -169,7 +169,7 @@ class BriefFeed(Feed):
         now = timezone.now()
         if not pagecache.cacheable(request, params=()):
             return self.freshness(obj, now)
-        key = pagecache.cache_key("feed-freshness", request)
+        key = pagecache.cache_key("feed-freshness", request)  # reads the generation: before freshness()
         kept = pagecache.get_kept(key)
         if kept is not None:
             etag, last_modified, due = kept
@@ -203,9 +203,14 @@ class BriefFeed(Feed):
         )
         changes = [figures[key] for key in ("latest_published", "latest_edit", "latest_expiry") if figures[key]]
         last_modified = int(max(changes).timestamp()) if changes else None
+        # What the figures cannot see (an author or issue renamed, a quote edited) moves the page
+        # cache's generation: it enters the ETag, and its start bounds Last-Modified from below.
+        generation = pagecache.generation()
+        last_modified = max(last_modified or 0, pagecache.generation_started(generation)) or None
         fingerprint = repr(
             (
                 FORMAT_VERSION,
+                generation,
                 type(self).__name__,
                 self.atom,
                 self.feed_url(obj),

@@ -40,17 +40,27 @@ GENERATION_KEY = "public-pages:generation"
 CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
+def _fresh_generation():
+    """``<unix time>-<random>``: unique, and saying when public content last changed."""
+    return f"{int(timezone.now().timestamp())}-{uuid.uuid4().hex[:16]}"
+
+
 def generation():
     value = cache.get(GENERATION_KEY)
     if value is None:
-        value = uuid.uuid4().hex
+        value = _fresh_generation()
         if not cache.add(GENERATION_KEY, value, None):  # another process may have set it meanwhile
             value = cache.get(GENERATION_KEY) or value
     return value
 
 
+def generation_started(value):
+    """The Unix time a generation began: public content changed then, or the cache was emptied."""
+    return int(value.split("-", 1)[0])
+
+
 def _new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    cache.set(GENERATION_KEY, _fresh_generation(), None)
 
 
 def _bump_on_commit_scheduled(connection):

@@ -108,12 +108,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # well inside gunicorn's worker timeout: connecting, waiting for a pooled connection and any one
     # statement are each bounded. The pool checks a connection before lending it, so a restarted
     # server is picked up without restarting the app.
+    DATABASES["default"]["ENGINE"] = "serving.postgresql"  # Django's, failing fast during an outage
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2)),
         options=f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', 10)) * 1000}",
         pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 3))},
     )
+DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

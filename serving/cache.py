@@ -75,6 +75,8 @@ class ResilientCacheMixin:
             logger.warning("Cache %s is back after %.0f s.", self._resilient_location, seconds)
             for callback in _recovery_callbacks:
                 callback()
+            # Answer from the cache as the callbacks left it (a page key read before them is stale).
+            return self._guarded(name, default, *args, **kwargs)
         return result
 
     def ping(self):
