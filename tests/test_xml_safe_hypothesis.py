@@ -38,7 +38,7 @@ PLAIN = st.characters(exclude_categories=("Cs",))
 POSTABLE = st.text(alphabet=st.one_of(st.sampled_from(TRICKY), PLAIN), min_size=1, max_size=30)
 ANY_TEXT = st.text(alphabet=st.one_of(st.sampled_from(TRICKY + SURROGATES), PLAIN, st.characters()), max_size=30)
 FEW = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
 
 
