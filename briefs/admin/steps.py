@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .. import checks, revisions, workflow
+from .. import checks, notifications, revisions, textcheck, workflow
 
 STEP = "_workflow"
 CORRECTION = "correction"
@@ -108,6 +108,11 @@ def check_step(step, data, *, brief, user):
             errors.append(str(error))
     if step == CORRECTION and not (data.get("correction_text") or "").strip():
         errors.append("A correction needs its text (in the “New correction” box).")
+    # Checked before anything is saved (the workflow functions check again, after the save).
+    for name, what in (("comment", "The comment"), ("correction_text", "The correction")):
+        char = textcheck.first_unsafe(data.get(name) or "")
+        if char is not None:
+            errors.append(f"{what} contains {textcheck.describe(char)}, which cannot be stored; remove it.")
     return errors
 
 
@@ -118,7 +123,10 @@ def run_step(admin, request, brief, step, data, *, forbidden_raises=False):
     step posted on its own (``forbidden_raises``).
     """
     try:
-        message = _run(admin, request, brief, step, data)
+        # Emails go out when the step's transaction commits: here for a step posted on its own; for
+        # one posted with the change form, when the view's transaction commits (WorkflowAdminMixin).
+        with notifications.collect_failures() as unsent:
+            message = _run(admin, request, brief, step, data)
     except PermissionDenied:
         if forbidden_raises:
             raise
@@ -127,7 +135,11 @@ def run_step(admin, request, brief, step, data, *, forbidden_raises=False):
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
     else:
-        messages.success(request, message)
+        if unsent:  # the step is done; only the email is missing (logged by briefs.notifications)
+            message = message.replace(": the editors have been told", "").rstrip(".")
+            messages.warning(request, f"{message}; the notification email could not be sent.")
+        else:
+            messages.success(request, message)
 
 
 def publication_checks(brief, step):

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import checks, revisions, workflow
+from .. import checks, notifications, revisions, workflow
 from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
 from .state import brief_state
@@ -131,7 +131,14 @@ class WorkflowAdminMixin(BriefObjectMixin):
         brief = self.get_object(request, unquote(object_id))
         if brief is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, brief)}
-        return super().change_view(request, object_id, form_url, extra_context)
+        if request.method != "POST" or not requested_step(request.POST):
+            return super().change_view(request, object_id, form_url, extra_context)
+        # A step's emails go out when the view's transaction commits, inside this block.
+        with notifications.collect_failures() as unsent:
+            response = super().change_view(request, object_id, form_url, extra_context)
+        if unsent:  # the step is done; only the email is missing (logged by briefs.notifications)
+            messages.warning(request, "The step is done, but the notification email could not be sent.")
+        return response
 
     def workflow_context(self, request, brief):
         pending = revisions.pending_revision(brief)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0009_11_transition_checks'),
+        ('briefs', '0010_11_transition_checks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

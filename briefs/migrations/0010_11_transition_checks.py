@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0008_11_issue_label'),
+        ('briefs', '0009_11_issue_label'),
     ]
 
     operations = [

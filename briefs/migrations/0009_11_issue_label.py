@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0007_publishing_help_text'),
+        ('briefs', '0008_xml_safe_text'),
         ('issues', '0003_issue_name_unique_ignoring_case'),
     ]
 
