@@ -13,6 +13,7 @@ from briefs.revisions import pending_revision
 from tests.admin_forms import change_form_data
 from tests.factories import BriefFactory, ContributorFactory, EditorFactory, ExpertFactory, ExpertQuoteFactory
 from tests.test_admin import errors_of
+from tests.test_notifications_smtp import refused_port, smtp_down  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,20 @@ def test_saving_an_unchanged_live_brief_whose_rows_start_at_0_makes_no_pending_c
     response = client.post(change_url(brief), data)
     assert response.status_code == 302, errors_of(response)
     assert [link["order"] for link in pending_revision(brief).data["related_links"]] == [0, 1]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # emails go out on commit
+@pytest.mark.usefixtures("smtp_down")
+def test_a_step_from_the_change_form_with_the_mail_server_down_is_done_with_a_warning(client):
+    from tests.test_notifications_smtp import WARNING
+
+    carla = ContributorFactory(email="carla@example.org")
+    EditorFactory(email="edith@example.org")
+    brief = draft(created_by=carla)
+    client.force_login(carla)
+    response = step(client, brief, "submit", summary="Typed before submitting.")
+    assert response.status_code == 302, errors_of(response)
+    page = client.get(response["Location"]).content.decode()
+    assert WARNING in page
+    brief.refresh_from_db()
+    assert (brief.status, brief.summary) == (Brief.Status.IN_REVIEW, "Typed before submitting.")
