@@ -2,12 +2,12 @@
 
 from django import template
 
-from ..admin import desk
-
 register = template.Library()
 
 
 @register.inclusion_tag("admin/briefs/includes/desk.html", takes_context=True)
 def editors_desk(context):
+    from ..admin import desk  # not at import time: template libraries load before the admin is set up
+
     request = context["request"]
     return {"sections": desk.sections(user=request.user)}
