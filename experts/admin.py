@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from briefs.conflicts import NoLostUpdateAdminMixin
 from briefs.forms import SafeAutocompleteAdminMixin
 
 from .models import Expert
 
 
 @admin.register(Expert)
-class ExpertAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
+class ExpertAdmin(NoLostUpdateAdminMixin, SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["thumbnail", "name", "title", "program", "is_active"]
     list_display_links = ["thumbnail", "name"]
     list_filter = ["is_active", "program", "issues"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ..conflicts import NoLostUpdateAdminMixin
 from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .revisions import RevisionAdminMixin
@@ -47,7 +48,7 @@ class BriefAdmin(SafeAutocompleteAdminMixin, WorkflowAdminMixin, RevisionAdminMi
 
 
 @admin.register(BriefType)
-class BriefTypeAdmin(admin.ModelAdmin):
+class BriefTypeAdmin(NoLostUpdateAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]
