@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
 from briefs.conflicts import NoLostUpdateAdminMixin
 from briefs.forms import SafeAutocompleteAdminMixin
 
 from .models import Expert
+from .photos import PhotoField
 
 
 @admin.register(Expert)
@@ -16,6 +18,8 @@ class ExpertAdmin(NoLostUpdateAdminMixin, SafeAutocompleteAdminMixin, admin.Mode
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["issues"]
     fields = ["name", "slug", "title", "program", "photo", "bio", "issues", "is_active"]
+    # Photos are checked and re-encoded on upload (experts/photos.py).
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
 
     @admin.display(description="Photo")
     def thumbnail(self, expert):
