@@ -65,7 +65,8 @@ LONG_LINES = {
 def test_a_megabyte_on_one_line_parses_in_seconds(case):
     parse = "try:\n    parse_export(text, source='x')\n    print('parsed')\nexcept ExportError as e:\n    print(e)\n"
     result = parse_within_deadline(f"HEAD = {HEAD!r}\n{LONG_LINES[case]}\n{parse}")
-    assert result  # an answer, either way: parsed, or a message naming the line
+    # An answer either way (parsed, or a message naming the line), and never the megabyte back.
+    assert result and len(result) < 500
 
 
 def test_a_megabyte_paragraph_is_summarised_in_seconds():

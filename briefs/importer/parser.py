@@ -170,11 +170,13 @@ def _parse_head(blocks, *, source):
         raise ExportError(
             source,
             header.line,
-            f"no “DATE | TYPE” header (such as “April 24, 2024 | Flash Brief”): found “{header.text}”",
+            f"no “DATE | TYPE” header (such as “April 24, 2024 | Flash Brief”): found “{excerpt(header.text)}”",
         )
     date = parse_date(match["date"])
     if date is None:
-        raise ExportError(source, header.line, f"unreadable date “{match['date']}” (expected e.g. “April 24, 2024”)")
+        raise ExportError(
+            source, header.line, f"unreadable date “{excerpt(match['date'])}” (expected e.g. “April 24, 2024”)"
+        )
     if len(blocks) < 2 or _is_structural(blocks[1].text) or blocks[1].text == header.text:
         line = blocks[1].line if len(blocks) > 1 else header.line
         raise ExportError(source, line, "no title after the “DATE | TYPE” header")
