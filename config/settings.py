@@ -239,7 +239,7 @@ CKEDITOR_5_CONFIGS = {
 
 # --- Hardening (#10): login protection, staff sessions, client addresses, request logs, uploads ---
 # Kept in one block so other settings stay where they were. Middleware and apps are appended.
-INSTALLED_APPS += ["axes"]
+INSTALLED_APPS += ["config.apps.SignInProtectionConfig"]  # django-axes (config/apps.py)
 # The request log wraps every other middleware: it times the whole request and sees the final
 # status, even of a request refused for a bad Host header before any view runs.
 MIDDLEWARE.insert(0, "config.requestlog.RequestLogMiddleware")

@@ -63,9 +63,9 @@ class ShareForm(forms.Form):
         days.validators = [v for v in days.validators if not isinstance(v, MaxValueValidator)]
         days.validators.append(MaxValueValidator(max_days))
         days.widget.attrs["max"] = max_days
-        self.fields[
-            "days"
-        ].help_text = f"The link stops working after this many days (1 to {max_days}); you can revoke it sooner."
+        days.help_text = f"The link stops working after this many days (1 to {max_days}); you can revoke it sooner."
+        if max_days < MAX_LINK_DAYS:
+            days.help_text += f" Longer links (up to {MAX_LINK_DAYS} days) are made by editors who may publish."
         self.fields["revision"].queryset = brief.revisions.order_by("-number")
         self.fields["revision"].label_from_instance = lambda rev: f"Revision {rev.number} ({rev.author_name})"
 
