@@ -68,6 +68,10 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update(getattr(record, "fields", {}))
+        # Django's own records (a bad Host, a 500) carry the request: tie them to its log line.
+        request_id = getattr(getattr(record, "request", None), "id", None)
+        if request_id and "request_id" not in entry:
+            entry["request_id"] = request_id
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRS and key != "fields" and key not in entry:
                 entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)

@@ -294,6 +294,9 @@ def test_a_bad_host_header_is_one_warning_line_without_traceback(stack):
     assert len(warnings) == 5
     assert {(w["level"], w["logger"]) for w in warnings} == {("WARNING", "django.security.DisallowedHost")}
     assert not [w for w in warnings if "traceback" in w]
+    # Each warning names its request, as the request's own log line does.
+    request_lines = {json.loads(line)["request_id"] for line in new if '"dossier.request"' in line}
+    assert {w["request_id"] for w in warnings} == request_lines
     assert "Traceback" not in "\n".join(new)
     # Besides the warning, each refused request is one request-log line: ten lines for five requests.
     assert len([line for line in new if line.startswith("{")]) == 10
