@@ -270,6 +270,10 @@ AXES_VERBOSE = False  # our request log already has one line per request
 # names the client; from anywhere else the connection's own address counts.
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
 STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 60))
+# Editors' accounts are worth stealing: passwords of at least 12 characters (Django's default is 8).
+for _validator in AUTH_PASSWORD_VALIDATORS:
+    if _validator["NAME"].endswith(".MinimumLengthValidator"):
+        _validator["OPTIONS"] = {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", 12))}
 # Request logs: one JSON line per request on stdout in production (config/requestlog.py);
 # LOG_FORMAT=text gives plain lines (the default with DEBUG).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or TESTING else "json")

@@ -120,10 +120,13 @@ def test_weak_passwords_are_refused_when_an_editor_sets_one():
     admin = Client()
     admin.force_login(EditorFactory(is_superuser=True))
     url = reverse("admin:auth_user_password_change", args=[user.pk])
-    for weak in ["password", "12345678901", "carla123"]:
+    for weak in ["password", "12345678901", "carla123", "Tr0ub4dor&3"]:  # the last: 11 characters
         response = admin.post(url, {"password1": weak, "password2": weak, "usable_password": "true"})
         assert response.status_code == 200, weak
         assert response.context["form"].errors, weak
+    strong = "correct horse battery staple"
+    response = admin.post(url, {"password1": strong, "password2": strong, "usable_password": "true"})
+    assert response.status_code == 302
 
 
 @pytest.fixture
