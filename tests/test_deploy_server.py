@@ -1,6 +1,7 @@
 """deploy/ as a server runs it: Debian's nginx with deploy/nginx/dossier.conf (ports and paths
 substituted, a self-signed certificate) in front of gunicorn with deploy/gunicorn.conf.py and
-production settings (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, collected static files).
+production settings (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, collected static files),
+on SQLite, or on PostgreSQL and Redis in the suite's PostgreSQL pass.
 
 Checked through nginx: a public page, static files with far-future caching and gzip, the security
 headers, X-Forwarded-Proto handling (HTTPS redirects, a client's own header ignored), media, the
@@ -97,14 +98,54 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def services():
+    """The database and cache the server uses: on the PostgreSQL + Redis pass (DATABASE_URL,
+    REDIS_URL set) a database and key prefix of its own, dropped after; otherwise SQLite and
+    the per-process cache."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield {}
+        return
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_deploy_{os.getpid()}"[:63]
+    admin = f"postgresql://{config['USER']}@{config['HOST']}:{config['PORT'] or 5432}/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    prefix = f"{os.environ.get('CACHE_KEY_PREFIX', 'dossier')}-deploy-{os.getpid()}"
+    if os.environ.get("REDIS_URL"):
+        env |= {"REDIS_URL": os.environ["REDIS_URL"], "CACHE_KEY_PREFIX": prefix}
+    try:
+        yield env
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if os.environ.get("REDIS_URL"):
+            import redis
+
+            client = redis.Redis.from_url(os.environ["REDIS_URL"])
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, services):
     require_tool(shutil.which("nginx"), "Debian's nginx is not installed")
     require_tool(shutil.which("openssl"), "openssl is not installed")
     tmp = tmp_path_factory.mktemp("deploy")
     static_root, media_root = tmp / "static", tmp / "media"
     https_port, http_port, app_port = free_port(), free_port(), free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL", "DEBUG", "LOG_FORMAT"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"REDIS_URL", "DATABASE_URL", "CACHE_KEY_PREFIX", "DEBUG", "LOG_FORMAT", "PYTEST_XDIST_WORKER"}
+        },
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -114,6 +155,7 @@ def stack(tmp_path_factory):
         "SITE_URL": f"https://127.0.0.1:{https_port}",
         "GUNICORN_BIND": f"127.0.0.1:{app_port}",
         "WEB_CONCURRENCY": "2",
+        **services,
     }
 
     def manage(*args):
