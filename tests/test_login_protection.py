@@ -172,3 +172,17 @@ def test_an_idle_staff_session_ends(settings):
         assert response.redirect_chain[0][0].startswith(reverse("admin:login"))
         assert "signed out after 30 minutes without activity" in response.content.decode()
         assert not signed_in(client)
+
+
+def test_a_lock_out_ends_after_its_time(settings):
+    EditorFactory(username="ed")
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            attempt(Client(), "ed", "wrong")
+        clock.shift(settings.AXES_COOLOFF_TIME - datetime.timedelta(minutes=1))
+        assert attempt(Client(), "ed", "wrong-again").status_code == 429
+        clock.shift(datetime.timedelta(minutes=2))  # trying during the lock-out did not extend it
+        client = Client()
+        assert attempt(client, "ed", PASSWORD).status_code == 302
+        assert signed_in(client)
