@@ -64,6 +64,8 @@ tools: node_modules/.installed
 	@command -v nginx >/dev/null || { echo "Installing Debian's nginx (the deploy test runs deploy/nginx/dossier.conf)"; \
 		apt-get install -y -q nginx-light >/dev/null 2>&1 || apt-get install -y -q nginx >/dev/null 2>&1 || \
 		{ apt-get update -q && apt-get install -y -q nginx; }; }
+	@command -v systemd-analyze >/dev/null || { echo "Installing Debian's systemd (systemd-analyze checks deploy/'s units)"; \
+		apt-get install -y -q systemd >/dev/null || { apt-get update -q && apt-get install -y -q systemd; }; }
 	@command -v openssl >/dev/null || { echo "Installing openssl (the deploy test's certificate)"; \
 		apt-get install -y -q openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }; }
 

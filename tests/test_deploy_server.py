@@ -344,3 +344,14 @@ def test_a_bad_host_header_is_one_warning_line_without_traceback(stack):
     # Besides the warning, each refused request is one request-log line: ten lines for five requests.
     assert len([line for line in new if line.startswith("{")]) == 10
     assert all(line.startswith("{") for line in new)
+
+
+@pytest.mark.parametrize("unit", ["dossier.service", "dossier-tasks.service"])
+def test_systemd_units_pass_systemds_own_check(unit, tmp_path):
+    """deploy/'s units as systemd reads them (the program paths pointed at a binary that exists here)."""
+    require_tool(shutil.which("systemd-analyze"), "systemd-analyze (Debian's systemd) is not installed")
+    text = (ROOT / "deploy" / "systemd" / unit).read_text()
+    assert "/srv/dossier/app/.venv/bin/" in text and "EnvironmentFile=/etc/dossier/env" in text
+    (tmp_path / unit).write_text(re.sub(r"/srv/dossier/app/\.venv/bin/\w+", "/bin/true", text))
+    check = subprocess.run(["systemd-analyze", "verify", str(tmp_path / unit)], capture_output=True, text=True)
+    assert check.returncode == 0 and not check.stderr.strip(), check.stderr
