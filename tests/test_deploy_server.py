@@ -144,7 +144,8 @@ def stack(tmp_path_factory, services):
         **{
             k: v
             for k, v in os.environ.items()
-            if k not in {"REDIS_URL", "DATABASE_URL", "CACHE_KEY_PREFIX", "DEBUG", "LOG_FORMAT", "PYTEST_XDIST_WORKER"}
+            if k not in {"REDIS_URL", "DATABASE_URL", "CACHE_KEY_PREFIX", "CACHE_DIR", "DEBUG", "LOG_FORMAT"}
+            and not k.startswith("PYTEST")
         },
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
@@ -154,6 +155,7 @@ def stack(tmp_path_factory, services):
         "MEDIA_ROOT": str(media_root),
         "SITE_URL": f"https://127.0.0.1:{https_port}",
         "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "CACHE_DIR": str(tmp / "cache"),  # the file cache without REDIS_URL: this server's own
         "WEB_CONCURRENCY": "2",
         **services,
     }
