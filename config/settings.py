@@ -306,30 +306,25 @@ for _validator in AUTH_PASSWORD_VALIDATORS:
 # Request logs: one JSON line per request on stdout in production (config/requestlog.py);
 # LOG_FORMAT=text gives plain lines (the default with DEBUG).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+# Request lines go to stdout; everything else (warnings, errors with their tracebacks) to stderr, as
+# Django's default, so a management command's own output stays clean. systemd's journal takes both.
+_json = {"formatter": "json"} if LOG_FORMAT == "json" else {}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "config.requestlog.JsonFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
-        },
-        # A bad Host header is someone probing: one warning line, no traceback (config/requestlog.py).
-        "disallowed_host": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "filters": ["one_line"],
-            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
-        },
-    },
     "filters": {"one_line": {"()": "config.requestlog.DropTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **_json},
+        "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", **_json},
+        # A bad Host header is someone probing: one warning line, no traceback (config/requestlog.py).
+        "disallowed_host": {"class": "logging.StreamHandler", "filters": ["one_line"], **_json},
+    },
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["disallowed_host"], "level": "WARNING", "propagate": False},
-        # Django's own per-request 4xx/5xx lines would repeat what the request log says.
+        # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "dossier.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
