@@ -333,3 +333,20 @@ PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 25_000_000))
 # import_briefs refuses an export file larger than this (a brief is a few KB; 2 MB is generous).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+
+# --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
+# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
+# warning (briefs/notifications.py). A mailer with an option it does not know (host_user, or host
+# for the console backend) raises InvalidMailer on every send, so the names are mapped here.
+_MAIL_OPTIONS = MAILERS["default"]["OPTIONS"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    for _env_name, _option in (("host_user", "username"), ("host_password", "password")):
+        if _env_name in _MAIL_OPTIONS:
+            _MAIL_OPTIONS[_option] = _MAIL_OPTIONS.pop(_env_name)
+    if "port" in _MAIL_OPTIONS:
+        _MAIL_OPTIONS["port"] = int(_MAIL_OPTIONS["port"])
+    _MAIL_OPTIONS["use_tls"] = env_bool("EMAIL_USE_TLS", False)
+    # A server that accepts the connection but never answers must not hold a worker.
+    _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
+    _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options

@@ -33,7 +33,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("briefs", "0007_publishing_help_text"),
+        ("briefs", "0008_xml_safe_text"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 
