@@ -55,12 +55,19 @@ check: install
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-# Tools the browser and HTML-validation tests need (CI installs them; `make test` skips without them).
+# Tools the browser, HTML-validation and deploy (nginx) tests need (CI installs them; `make test` skips without them).
 tools: node_modules/.installed
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium"; \
 		apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; }
 	@command -v jing >/dev/null || { echo "Installing Debian's jing (RELAX NG validator for the Atom feed test)"; \
 		apt-get install -y -q jing >/dev/null || { apt-get update -q && apt-get install -y -q jing; }; }
+	@command -v nginx >/dev/null || { echo "Installing Debian's nginx (the deploy test runs deploy/nginx/dossier.conf)"; \
+		apt-get install -y -q nginx-light >/dev/null 2>&1 || apt-get install -y -q nginx >/dev/null 2>&1 || \
+		{ apt-get update -q && apt-get install -y -q nginx; }; }
+	@command -v systemd-analyze >/dev/null || { echo "Installing Debian's systemd (systemd-analyze checks deploy/'s units)"; \
+		apt-get install -y -q systemd >/dev/null || { apt-get update -q && apt-get install -y -q systemd; }; }
+	@command -v openssl >/dev/null || { echo "Installing openssl (the deploy test's certificate)"; \
+		apt-get install -y -q openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

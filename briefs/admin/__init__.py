@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ..conflicts import NoLostUpdateAdminMixin
 from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .autosave import AutosaveAdminMixin
@@ -63,7 +64,7 @@ class BriefAdmin(
 
 
 @admin.register(BriefType)
-class BriefTypeAdmin(admin.ModelAdmin):
+class BriefTypeAdmin(NoLostUpdateAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]

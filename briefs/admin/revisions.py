@@ -8,15 +8,14 @@ posted content as a pending revision instead of writing the brief. Publishing th
 (``briefs.revisions.publish_revision``) writes it to the live brief.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import presence
+from ..conflicts import stale_edit_form
 from ..models import Brief, ExpertQuote, RelatedLink
 from ..pagecache import invalidate_public_pages
 from ..revisions import (
@@ -56,34 +55,27 @@ def conflict_message(brief, opened, latest):
 
 
 def revision_form(form_class, brief, working):
-    """``form_class`` plus the revision the form was opened at, refusing saves over newer ones."""
+    """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
+    (the admin's one no-lost-update mechanism, ``briefs.conflicts``)."""
 
-    class RevisionForm(form_class):
-        opened_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    def refusal(opened_number, latest):
+        # Opened before any revision existed: revision 1 then keeps what the page showed.
+        opened = brief.revisions.filter(number=max(opened_number, 1)).first()
+        return conflict_message(brief, opened, latest)
 
+    checked = stale_edit_form(
+        form_class,
+        field="opened_revision",
+        latest=lambda: latest_revision(brief),
+        lock=lambda: Brief.objects.select_for_update().filter(pk=brief.pk).first(),
+        refusal=refusal,
+    )
+
+    class RevisionForm(checked):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            latest = latest_revision(brief)
-            self.fields["opened_revision"].initial = latest.number if latest else 0
             if working is not None and not self.is_bound:
                 self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
-
-        def clean(self):
-            cleaned = super().clean()
-            opened_number = cleaned.get("opened_revision")
-            if opened_number is None:
-                # Posted without the field (scripts, API-style tests): nothing to compare with.
-                return cleaned
-            Brief.objects.select_for_update().filter(pk=brief.pk).first()  # check and save as one step
-            latest = latest_revision(brief)
-            if latest and latest.number > opened_number:
-                # Opened before any revision existed: revision 1 then keeps what the page showed.
-                opened = brief.revisions.filter(number=max(opened_number, 1)).first()
-                self.add_error(None, ValidationError(conflict_message(brief, opened, latest), code="stale"))
-                # A second, deliberate save goes through: the user has now seen the other version.
-                self.data = self.data.copy()
-                self.data[self.add_prefix("opened_revision")] = str(latest.number)
-            return cleaned
 
     return RevisionForm
 
