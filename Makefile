@@ -33,9 +33,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The web server and, beside it, the worker that sends email alerts (printed to this terminal in
+# DEBUG). Ctrl-C stops both: a background job of a script ignores SIGINT, so the trap stops it.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py alerts_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install

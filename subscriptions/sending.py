@@ -1,0 +1,225 @@
+"""Sending what announce.py queued: the second half of a send run.
+
+Each email is claimed before the SMTP call (``queued`` -> ``sending``, committed) and marked
+``sent`` after it, one delivery at a time. A worker killed between the two leaves a single
+``sending`` row, which is never sent again (after STALE it is marked failed, "interrupted"), so no
+reader ever gets an email twice. SMTP errors put the delivery back in the queue with a later
+``next_attempt_at`` (exponential backoff) until ALERTS["ATTEMPTS"] is used up.
+"""
+
+import datetime
+import logging
+import smtplib
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import mailers
+from django.db.models import Min
+from django.utils import timezone
+
+from briefs.models import Brief
+
+from . import emails
+from .models import Announcement, Delivery, Frequency, Subscriber
+
+log = logging.getLogger(__name__)
+Status = Delivery.Status
+STALE = datetime.timedelta(minutes=5)
+
+
+class ServerDown(Exception):
+    """The SMTP server cannot be reached: stop this run, retry later."""
+
+
+def _permanent(error):
+    """A 5xx answer about this message or address: retrying will not help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _connection_lost(error):
+    return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError) and not isinstance(
+        error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
+    )
+
+
+def backoff(attempts):
+    return datetime.timedelta(seconds=settings.ALERTS["RETRY_BASE_SECONDS"] * 4 ** max(attempts - 1, 0))
+
+
+def _retry_later(pks, *, now, error):
+    """Put deliveries back in the queue after an SMTP error, or fail them when attempts run out."""
+    message = str(error)[:300] or error.__class__.__name__
+    for delivery in Delivery.objects.filter(pk__in=pks).only("pk", "attempts"):
+        attempts = delivery.attempts + 1
+        if attempts >= settings.ALERTS["ATTEMPTS"]:
+            changes = {"status": Status.FAILED}
+        else:
+            changes = {"status": Status.QUEUED, "next_attempt_at": now + backoff(attempts)}
+        Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, error=message, claimed_at=None, **changes)
+
+
+def _claim(pks, *, from_status, now):
+    return Delivery.objects.filter(pk__in=pks, status=from_status).update(status=Status.SENDING, claimed_at=now)
+
+
+class Run:
+    """One send run: an open SMTP connection and the briefs rendered so far."""
+
+    def __init__(self, *, now):
+        self.now = now
+        self.connection = None
+        self.entries = {}
+        self.sent = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except Exception:  # closing a broken connection must not hide the first error
+                log.debug("closing the SMTP connection failed", exc_info=True)
+
+    def open(self):
+        if self.connection is None:
+            connection = mailers.default
+            try:
+                connection.open()
+            except (smtplib.SMTPException, OSError) as error:
+                raise ServerDown(str(error)) from error
+            self.connection = connection
+        return self.connection
+
+    def entry(self, brief):
+        if brief.pk not in self.entries:
+            self.entries[brief.pk] = emails.brief_entry(brief) if brief.is_live(self.now) else None
+        return self.entries[brief.pk]
+
+    def send(self, pks, message):
+        """Send one email for the claimed deliveries ``pks``; record the outcome. Raises ServerDown."""
+        try:
+            self.open().send_messages([message])
+        except (smtplib.SMTPException, OSError) as error:
+            if _permanent(error):
+                Delivery.objects.filter(pk__in=pks).update(status=Status.FAILED, error=str(error)[:300])
+                return
+            _retry_later(pks, now=self.now, error=error)
+            if _connection_lost(error):
+                self.connection = None
+                raise ServerDown(str(error)) from error
+            return
+        Delivery.objects.filter(pk__in=pks).update(status=Status.SENT, sent_at=timezone.now(), error="")
+        self.sent += 1
+
+
+def _briefs(ids):
+    return Brief.objects.select_related("type").prefetch_related("quotes__expert").in_bulk(ids)
+
+
+def send_queued(*, now, limit):
+    """Send up to ``limit`` queued deliveries that are due. Returns the number of emails sent."""
+    due = list(
+        Delivery.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("pk")
+        .values_list("pk", "announcement_id", "subscriber_id")[:limit]
+    )
+    if not due:
+        return 0
+    announcements = Announcement.objects.select_related("correction").in_bulk({a for _, a, _ in due})
+    briefs = _briefs({a.brief_id for a in announcements.values()})
+    subscribers = Subscriber.objects.in_bulk({s for _, _, s in due if s})
+    with Run(now=now) as run:
+        for pk, announcement_id, subscriber_id in due:
+            announcement = announcements[announcement_id]
+            entry = run.entry(briefs[announcement.brief_id])
+            subscriber = subscribers.get(subscriber_id)
+            if entry is None or subscriber is None:  # withdrawn or expired since, or the reader left
+                Delivery.objects.filter(pk=pk, status=Status.QUEUED).update(status=Status.CANCELLED)
+                continue
+            if not _claim([pk], from_status=Status.QUEUED, now=now):
+                continue  # another worker has it
+            message = emails.alert(subscriber=subscriber, entries=[entry], correction=announcement.correction)
+            try:
+                run.send([pk], message)
+            except ServerDown:
+                log.warning("SMTP server unreachable; %s deliveries wait for the next attempt", len(due))
+                break
+        return run.sent
+
+
+def digest_slot(frequency, since):
+    """The first digest time after ``since``: DIGEST_HOUR site time, next day (daily) or Monday (weekly)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    local = since.astimezone(zone)
+    slot = datetime.datetime.combine(local.date(), datetime.time(settings.ALERTS["DIGEST_HOUR"]), tzinfo=zone)
+    if slot <= local:
+        slot += datetime.timedelta(days=1)
+    while frequency == Frequency.WEEKLY and slot.weekday() != 0:
+        slot += datetime.timedelta(days=1)
+    return slot
+
+
+def held_readers():
+    """(subscriber id, frequency, when their digest is due) for every reader with held deliveries."""
+    rows = (
+        Delivery.objects.filter(status=Status.HELD, subscriber__isnull=False)
+        .values("subscriber_id", "subscriber__frequency")
+        .annotate(first=Min("created_at"))
+    )
+    for row in rows:
+        frequency = row["subscriber__frequency"]
+        # A reader who switched to "at once" gets what was held straight away.
+        due = row["first"] if frequency == Frequency.IMMEDIATE else digest_slot(frequency, row["first"])
+        yield row["subscriber_id"], frequency, due
+
+
+def send_digests(*, now, limit):
+    """One email per reader whose digest time has come, listing their held briefs still live."""
+    due = [pk for pk, _, at in held_readers() if at <= now][:limit]
+    if not due:
+        return 0
+    held = Delivery.objects.filter(status=Status.HELD, subscriber_id__in=due).select_related("announcement")
+    by_reader = defaultdict(list)
+    for delivery in held.order_by("announcement__brief__published_at", "pk"):
+        by_reader[delivery.subscriber_id].append(delivery)
+    briefs = _briefs({d.announcement.brief_id for ds in by_reader.values() for d in ds})
+    subscribers = Subscriber.objects.in_bulk(by_reader)
+    with Run(now=now) as run:
+        for subscriber_id, deliveries in by_reader.items():
+            live = [d for d in deliveries if run.entry(briefs[d.announcement.brief_id]) is not None]
+            gone = [d.pk for d in deliveries if d not in live]
+            Delivery.objects.filter(pk__in=gone, status=Status.HELD).update(status=Status.CANCELLED)
+            pks = [d.pk for d in live]
+            if not pks or _claim(pks, from_status=Status.HELD, now=now) != len(pks):
+                continue
+            entries = [run.entry(briefs[d.announcement.brief_id]) for d in live]
+            try:
+                run.send(pks, emails.alert(subscriber=subscribers[subscriber_id], entries=entries))
+            except ServerDown:
+                break
+        return run.sent
+
+
+def tidy(*, now):
+    """Deliveries left ``sending`` by a worker that died: failed, never sent again (no duplicates).
+    Copies still waiting for a reader who has left: cancelled."""
+    Delivery.objects.filter(status__in=[Status.QUEUED, Status.HELD], subscriber__isnull=True).update(
+        status=Status.CANCELLED
+    )
+    return Delivery.objects.filter(status=Status.SENDING, claimed_at__lt=now - STALE).update(
+        status=Status.FAILED, error="Interrupted while sending (the worker stopped); not retried to avoid a duplicate."
+    )
+
+
+def next_due(now):
+    """The earliest time a queued retry or a held digest falls due (None if nothing waits)."""
+    times = [
+        Delivery.objects.filter(status=Status.QUEUED).aggregate(at=Min("next_attempt_at"))["at"],
+        *(at for _, _, at in held_readers()),
+    ]
+    times = [t for t in times if t is not None]
+    return min(times) if times else None
