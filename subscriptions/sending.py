@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from briefs.models import Brief
@@ -49,15 +49,16 @@ def backoff(attempts):
     return datetime.timedelta(seconds=settings.ALERTS["RETRY_BASE_SECONDS"] * 4 ** max(attempts - 1, 0))
 
 
-def _retry_later(pks, *, now, error):
-    """Put deliveries back in the queue after an SMTP error, or fail them when attempts run out."""
+def _retry_later(pks, *, now, error, back_to=Status.QUEUED):
+    """Put deliveries back (in the queue, or held for the digest) after an SMTP error, with a later
+    ``next_attempt_at``; fail them when their attempts run out."""
     message = str(error)[:300] or error.__class__.__name__
     for delivery in Delivery.objects.filter(pk__in=pks).only("pk", "attempts"):
         attempts = delivery.attempts + 1
         if attempts >= settings.ALERTS["ATTEMPTS"]:
             changes = {"status": Status.FAILED}
         else:
-            changes = {"status": Status.QUEUED, "next_attempt_at": now + backoff(attempts)}
+            changes = {"status": back_to, "next_attempt_at": now + backoff(attempts)}
         Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, error=message, claimed_at=None, **changes)
 
 
@@ -99,15 +100,18 @@ class Run:
             self.entries[brief.pk] = emails.brief_entry(brief) if brief.is_live(self.now) else None
         return self.entries[brief.pk]
 
-    def send(self, pks, message):
+    def send(self, pks, message, *, back_to=Status.QUEUED):
         """Send one email for the claimed deliveries ``pks``; record the outcome. Raises ServerDown."""
         try:
             self.open().send_messages([message])
+        except ServerDown as error:
+            _retry_later(pks, now=self.now, error=error, back_to=back_to)
+            raise
         except (smtplib.SMTPException, OSError) as error:
             if _permanent(error):
                 Delivery.objects.filter(pk__in=pks).update(status=Status.FAILED, error=str(error)[:300])
                 return
-            _retry_later(pks, now=self.now, error=error)
+            _retry_later(pks, now=self.now, error=error, back_to=back_to)
             if _connection_lost(error):
                 self.connection = None
                 raise ServerDown(str(error)) from error
@@ -145,8 +149,12 @@ def send_queued(*, now, limit):
             message = emails.alert(subscriber=subscriber, entries=[entry], correction=announcement.correction)
             try:
                 run.send([pk], message)
-            except ServerDown:
-                log.warning("SMTP server unreachable; %s deliveries wait for the next attempt", len(due))
+            except ServerDown as error:
+                # The rest of this batch waits too (with backoff), or the next sweep would hammer a dead server.
+                batch = [d[0] for d in due]
+                rest = Delivery.objects.filter(pk__in=batch, status=Status.QUEUED, next_attempt_at__lte=now)
+                _retry_later(list(rest.values_list("pk", flat=True)), now=now, error=error)
+                log.warning("SMTP server unreachable (%s); deliveries wait for their next attempt", error)
                 break
         return run.sent
 
@@ -168,13 +176,14 @@ def held_readers():
     rows = (
         Delivery.objects.filter(status=Status.HELD, subscriber__isnull=False)
         .values("subscriber_id", "subscriber__frequency")
-        .annotate(first=Min("created_at"))
+        .annotate(first=Min("created_at"), retry=Max("next_attempt_at"))
     )
     for row in rows:
         frequency = row["subscriber__frequency"]
         # A reader who switched to "at once" gets what was held straight away.
         due = row["first"] if frequency == Frequency.IMMEDIATE else digest_slot(frequency, row["first"])
-        yield row["subscriber_id"], frequency, due
+        # After an SMTP error the digest waits for its retry time too.
+        yield row["subscriber_id"], frequency, max(due, row["retry"])
 
 
 def send_digests(*, now, limit):
@@ -197,9 +206,13 @@ def send_digests(*, now, limit):
             if not pks or _claim(pks, from_status=Status.HELD, now=now) != len(pks):
                 continue
             entries = [run.entry(briefs[d.announcement.brief_id]) for d in live]
+            message = emails.alert(subscriber=subscribers[subscriber_id], entries=entries)
             try:
-                run.send(pks, emails.alert(subscriber=subscribers[subscriber_id], entries=entries))
-            except ServerDown:
+                run.send(pks, message, back_to=Status.HELD)
+            except ServerDown as error:
+                others = [d.pk for ds in by_reader.values() for d in ds if d.pk not in pks]
+                rest = Delivery.objects.filter(pk__in=others, status=Status.HELD)
+                _retry_later(list(rest.values_list("pk", flat=True)), now=now, error=error, back_to=Status.HELD)
                 break
         return run.sent
 
