@@ -255,6 +255,8 @@ ALERTS = {
     "ATTEMPTS": int(os.environ.get("ALERTS_ATTEMPTS", 5)),
     # Emails one send run sends before it hands over to the next run (keeps a run short).
     "BATCH": int(os.environ.get("ALERTS_BATCH", 500)),
+    # Emails claimed (and recorded as sent) per database commit; a crash loses at most this many.
+    "CLAIM_CHUNK": int(os.environ.get("ALERTS_CLAIM_CHUNK", 25)),
     # A brief live for longer than this when first seen (the worker was down) is old news: not sent.
     "ANNOUNCE_WITHIN_HOURS": int(os.environ.get("ALERTS_ANNOUNCE_WITHIN_HOURS", 24)),
     # Digests go out at this hour, site time (weekly ones on Mondays).

@@ -96,8 +96,8 @@ class Delivery(models.Model):
     """One reader's copy of one announcement: the record that makes sending idempotent.
 
     queued -> sending -> sent. ``sending`` is written (and committed) before the SMTP call and
-    ``sent`` after it, so a worker killed in between leaves one ``sending`` row that is never sent
-    again (``interrupted``) rather than a duplicate. Digest readers' copies wait as ``held``.
+    ``sent`` after it, so a worker killed in between leaves ``sending`` rows that are never sent
+    again (``interrupted``) rather than duplicates (sending.py). Digest readers' copies wait as ``held``.
     """
 
     class Status(models.TextChoices):
@@ -117,6 +117,7 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, editable=False, help_text="The send run that claimed it.")
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
 
