@@ -60,7 +60,7 @@ class RemoveForm(forms.Form):
 class AnnouncementAdmin(admin.ModelAdmin):
     """Sends per brief, and the two count-only pages hung off it."""
 
-    list_display = ["brief", "kind", "created_at", "queued", "sent", "failed"]
+    list_display = ["brief", "kind", "created_at", "queued", "held", "sent", "failed"]
     list_filter = ["kind"]
     list_select_related = ["brief"]
     date_hierarchy = "created_at"
@@ -71,7 +71,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
         counts = {
             name: Count("deliveries", filter=Q(deliveries__status__in=statuses))
             for name, statuses in (
-                ("n_queued", [S.QUEUED, S.HELD, S.SENDING]),
+                ("n_queued", [S.QUEUED, S.SENDING]),
+                ("n_held", [S.HELD]),
                 ("n_sent", [S.SENT]),
                 ("n_failed", [S.FAILED]),
             )
@@ -81,6 +82,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
     @admin.display(description="queued", ordering="n_queued")
     def queued(self, obj):
         return obj.n_queued
+
+    @admin.display(description="held for digests", ordering="n_held")
+    def held(self, obj):
+        return obj.n_held
 
     @admin.display(description="sent", ordering="n_sent")
     def sent(self, obj):
@@ -106,7 +111,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        extra = {"can_remove": request.user.has_perm(REMOVE), **(extra_context or {})}
+        extra = {"can_remove": request.user.has_perm(REMOVE), "title": "Sends per brief", **(extra_context or {})}
         return super().changelist_view(request, extra)
 
     def get_urls(self):
@@ -145,10 +150,10 @@ class AnnouncementAdmin(admin.ModelAdmin):
             email = signup.normalise_email(form.cleaned_data["email"])
             subscriber = Subscriber.objects.filter(email=email).first()
             if subscriber is None:
-                messages.warning(request, f"No alerts are sent to {email}: nothing to remove.")
+                messages.warning(request, f"No alerts go to {email}: nothing to remove.")
             else:
                 signup.leave(subscriber=subscriber)
-                messages.success(request, f"{email} is removed from the email alerts, with everything it followed.")
+                messages.success(request, f"Removed {email} from the email alerts, with everything it followed.")
             return redirect(reverse("admin:subscriptions_remove"))
         context = {
             **self.admin_site.each_context(request),

@@ -88,3 +88,42 @@ def test_subscribe_confirm_manage_and_leave(watched_page, problems):
     # The form with the wrong address was answered 400 on purpose.
     assert [p for p in problems if not p.startswith("HTTP 400") or not p.endswith("/subscribe/")] == []
     assert len(problems) == 1
+
+
+def test_editors_alert_pages_in_the_admin(log_in, problems):
+    from django.contrib.auth.models import Group
+
+    from briefs import workflow
+    from briefs.models import Brief
+    from tests.alerts_kit import subscribe, sweep
+    from tests.factories import UserFactory
+
+    iran = IssueFactory(name="Iran")
+    sanctions = IssueFactory(name="Sanctions")
+    subscribe("one@example.org", issues=[iran])
+    subscribe("two@example.org", issues=[iran, sanctions], frequency="daily")
+    editor = UserFactory(username="editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    brief = BriefFactory(title="Tehran moves", status=Brief.Status.DRAFT, published_at=None, issues=[iran])
+    from django.test import override_settings
+
+    with override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}):
+        workflow.publish(brief=brief, user=editor)
+        sweep()
+
+    page = log_in("editor")
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        suffix = "" if width == 1280 else "-phone"
+        page.goto("/admin/subscriptions/announcement/")
+        assert "Tehran moves" in page.inner_text("#result_list")
+        shot(page, f"alerts-admin-sends{suffix}")
+        page.click("text=Followers per topic")
+        assert "@example.org" not in page.inner_text("#content")
+        shot(page, f"alerts-admin-followers{suffix}", full_page=True)
+        page.goto("/admin/subscriptions/announcement/remove/")
+        shot(page, f"alerts-admin-remove{suffix}")
+    page.fill("input[name=email]", "two@example.org")
+    page.click("input[type=submit]")
+    assert "Removed two@example.org" in page.inner_text(".messagelist")
+    assert problems == []
