@@ -247,6 +247,14 @@ LOGGING = {
 # started by `make run` and by systemd in production (README, "Email alerts").
 INSTALLED_APPS += ["django_tasks_db", "subscriptions"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# SMTP in production (MAILERS above): STARTTLS or TLS, and a timeout so a hung server cannot stall
+# the worker (sending.py treats an unfinished send as interrupted after 5 minutes).
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"].update(
+        use_tls=env_bool("EMAIL_USE_TLS"),
+        use_ssl=env_bool("EMAIL_USE_SSL"),
+        timeout=int(os.environ.get("EMAIL_TIMEOUT", 30)),
+    )
 ALERTS = {
     # The sweep runs at least this often; a scheduled brief wakes it at its own second.
     "SWEEP_SECONDS": int(os.environ.get("ALERTS_SWEEP_SECONDS", 60)),
@@ -265,4 +273,7 @@ ALERTS = {
     "CONFIRMATIONS_PER_ADDRESS": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_ADDRESS", 3)),
     "CONFIRMATIONS_PER_CLIENT": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_CLIENT", 10)),
     "CONFIRM_DAYS": 7,
+    # Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP), for the
+    # per-client limit; without it every reader shares the proxy's address.
+    "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
 }

@@ -274,3 +274,20 @@ def test_old_briefs_and_imports_are_not_announced(smtp, editor, taxonomy):
     BriefFactory(issues=[network], published_at=timezone.now() - datetime.timedelta(days=3))
     sweep()
     assert smtp.inbox.messages == []
+
+
+def test_tell_subscribers_tickbox_on_the_correction_form(client, smtp, editor, taxonomy):
+    _, network = taxonomy
+    subscribe("reader@example.org", issues=[network])
+    brief = draft(title="The port", issues=[network])
+    workflow.publish(brief=brief, user=editor)
+    sweep()
+    client.force_login(editor)
+    url = f"/admin/briefs/brief/{brief.pk}/correction/"
+    client.post(url, {"text": "A typo-level note nobody is told about."})
+    sweep()
+    assert len(smtp.inbox.messages) == 1
+    client.post(url, {"text": "The port is Bandar Abbas, not Chabahar.", "notify": "on"})
+    sweep()
+    assert len(smtp.inbox.messages) == 2
+    assert "Bandar Abbas" in parts(smtp.inbox.messages[-1][1])[0]

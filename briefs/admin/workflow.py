@@ -203,6 +203,11 @@ class WorkflowAdminMixin(BriefObjectMixin):
         else:
             self.log_change(request, brief, f"Correction: {correction.text}")
             messages.success(request, "Correction added: it shows on the brief's page.")
+            if request.POST.get("notify"):  # "Tell subscribers" (#15)
+                from subscriptions.announce import announce_correction
+
+                announce_correction(correction=correction)
+                messages.success(request, "The brief's email-alert followers are emailed about it within seconds.")
         return self._back(brief)
 
     def schedule_view(self, request):
