@@ -76,6 +76,7 @@ def alert(*, subscriber, entries, kind="published", correction=None):
         period = {"daily": "Daily", "weekly": "Weekly"}.get(subscriber.frequency, "New")
         noun = "brief" if len(entries) == 1 else "briefs"
         subject = f"{period} digest: {len(entries)} new {noun}"
+    subject = " ".join(subject.split())  # a title never carries a line break into a header
     context = {"entries": entries, "correction": correction, "subject": subject, **links(subscriber)}
     return _message(
         subscriber=subscriber, subject=f"{settings.SITE_NAME}: {subject}", template="alert", context=context

@@ -144,7 +144,13 @@ class Run:
                 _retry_later(job.pks, now=self.now, error="SMTP down", back_to=back_to)
                 continue
             try:
-                self.open().send_messages([job.build()])
+                message = job.build()
+            except Exception as error:  # a message that cannot be built (a bad header): this one fails alone
+                log.exception("could not build the email for deliveries %s", job.pks)
+                Delivery.objects.filter(pk__in=job.pks).update(status=Status.FAILED, error=str(error)[:300])
+                continue
+            try:
+                self.open().send_messages([message])
             except (ServerDown, smtplib.SMTPException, OSError) as error:
                 if _permanent(error):
                     Delivery.objects.filter(pk__in=job.pks).update(status=Status.FAILED, error=str(error)[:300])

@@ -23,15 +23,18 @@ SWEEP_PATH = "subscriptions.tasks.sweep"
 @task()
 def sweep():
     now = timezone.now()
-    sending.tidy(now=now)
-    signup.delete_expired(now=now)
-    announced = announce.announce_due(now=now)
-    batch = settings.ALERTS["BATCH"]
-    sent = sending.send_queued(now=now, limit=batch)
-    sent += sending.send_digests(now=now, limit=max(batch - sent, 0))
-    more = sent >= batch  # a full batch: the next run starts at once
-    schedule(at=timezone.now() if more else next_sweep(timezone.now()))
-    _prune(now)
+    announced, sent, batch = [], 0, settings.ALERTS["BATCH"]
+    try:
+        sending.tidy(now=now)
+        signup.delete_expired(now=now)
+        announced = announce.announce_due(now=now)
+        sent = sending.send_queued(now=now, limit=batch)
+        sent += sending.send_digests(now=now, limit=max(batch - sent, 0))
+    finally:
+        # Even after an error the chain goes on: the next sweep retries what this one left.
+        more = sent >= batch  # a full batch: the next run starts at once
+        schedule(at=timezone.now() if more else next_sweep(timezone.now()))
+        _prune(now)
     if announced or sent:
         log.info("alerts: %s briefs announced, %s emails sent", len(announced), sent)
     return {"announced": len(announced), "sent": sent}

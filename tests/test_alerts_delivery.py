@@ -291,3 +291,26 @@ def test_tell_subscribers_tickbox_on_the_correction_form(client, smtp, editor, t
     sweep()
     assert len(smtp.inbox.messages) == 2
     assert "Bandar Abbas" in parts(smtp.inbox.messages[-1][1])[0]
+
+
+def test_a_title_with_a_line_break_cannot_inject_headers(smtp, editor, taxonomy):
+    _, network = taxonomy
+    subscribe("reader@example.org", issues=[network])
+    workflow.publish(brief=draft(title="Tehran\nBcc: everyone@example.org", issues=[network]), user=editor)
+    assert sweep()["sent"] == 1
+    [(rcpts, message)] = smtp.inbox.messages
+    assert rcpts == ("reader@example.org",)
+    assert message["Subject"] == "Dossier: Tehran Bcc: everyone@example.org"
+    assert message["Bcc"] is None
+
+
+def test_the_next_sweep_is_queued_even_when_one_fails(smtp, taxonomy, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(announce, "announce_due", broken)
+    with pytest.raises(RuntimeError):
+        sweep()
+    assert DBTaskResult.objects.filter(task_path="subscriptions.tasks.sweep", status="READY").exists()

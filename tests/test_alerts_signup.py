@@ -234,3 +234,15 @@ def test_follow_links_on_issue_expert_and_type_pages(client, topics):
         html = client.get(url).content.decode()
         assert f'href="{href}"' in html, url
         assert client.get(href).status_code == 200
+
+
+def test_subscribe_and_manage_pages_run_a_fixed_number_of_queries(client, topics, django_assert_max_num_queries):
+    for n in range(30):
+        IssueFactory(name=f"Topic {n}")
+        ExpertFactory()
+        BriefTypeFactory(name=f"Type {n}")
+    reader = subscribe("reader@example.org", issues=[topics["iran"]])
+    with django_assert_max_num_queries(4):
+        assert client.get("/subscribe/?issue=iran").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/subscribe/manage/{manage_token(reader)}/").status_code == 200
