@@ -1,12 +1,16 @@
-"""A throw-away site for the real worker: its own SQLite file, migrated, with N confirmed
-subscribers and one brief on their issue, and ``manage.py alerts_worker`` run as a subprocess
-against an SMTP sink. Used by tests/test_alerts_worker.py and bench/alerts.py."""
+"""A throw-away site for the real worker: its own database (a SQLite file, or a new PostgreSQL
+database beside DATABASE_URL's when that is PostgreSQL), migrated, with N confirmed subscribers and
+one brief on their issue, and ``manage.py alerts_worker`` run as a subprocess against an SMTP sink.
+Used by tests/test_alerts_worker.py and bench/alerts.py."""
 
 import os
 import sqlite3
 import subprocess
 import sys
+import uuid
+from contextlib import closing
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,10 +38,19 @@ brief.save()
 class World:
     def __init__(self, tmp_path, *, smtp_port, **alerts):
         self.db = Path(tmp_path) / "alerts.sqlite3"
+        self.database_url = f"sqlite:///{self.db}"
+        self.pg = None
+        base = os.environ.get("DATABASE_URL", "")
+        if base.startswith(("postgres://", "postgresql://")):
+            parts = urlsplit(base)
+            self.pg_name = f"{parts.path.lstrip('/')}_alerts_{uuid.uuid4().hex[:8]}"
+            self.pg = parts
+            self.database_url = urlunsplit(parts._replace(path="/" + self.pg_name))
+            self._admin(f'CREATE DATABASE "{self.pg_name}"')
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))},
             "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DATABASE_URL": f"sqlite:///{self.db}",
+            "DATABASE_URL": self.database_url,
             "SECRET_KEY": "worker-test-" + "k" * 40,
             "ALLOWED_HOSTS": "localhost",
             "SITE_URL": "https://dossier.example.org",
@@ -63,14 +76,33 @@ class World:
         command = [sys.executable, "manage.py", "alerts_worker", "--no-reload", "--no-startup-delay", *args]
         return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
+    def _admin(self, sql):
+        import psycopg
+
+        url = urlunsplit(self.pg._replace(path="/postgres"))
+        with closing(psycopg.connect(url, autocommit=True)) as connection:
+            connection.execute(sql)
+
+    def query(self, sql, params=()):
+        if self.pg is None:
+            with closing(sqlite3.connect(self.db)) as db:
+                return db.execute(sql, params).fetchall()
+        import psycopg
+
+        with closing(psycopg.connect(self.database_url)) as connection:
+            return connection.execute(sql.replace("?", "%s"), params).fetchall()
+
+    def close(self):
+        """Drop the PostgreSQL database (a SQLite file goes with its temporary folder)."""
+        if self.pg is not None:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
+
     def addresses(self, status):
-        with sqlite3.connect(self.db) as db:
-            query = (
-                "SELECT s.email FROM subscriptions_delivery d JOIN subscriptions_subscriber s ON s.id = d.subscriber_id"
-                " WHERE d.status = ?"
-            )
-            return {email for (email,) in db.execute(query, [status])}
+        query = (
+            "SELECT s.email FROM subscriptions_delivery d JOIN subscriptions_subscriber s ON s.id = d.subscriber_id"
+            " WHERE d.status = ?"
+        )
+        return {email for (email,) in self.query(query, [status])}
 
     def statuses(self):
-        with sqlite3.connect(self.db) as db:
-            return dict(db.execute("SELECT status, COUNT(*) FROM subscriptions_delivery GROUP BY status").fetchall())
+        return dict(self.query("SELECT status, COUNT(*) FROM subscriptions_delivery GROUP BY status"))

@@ -35,12 +35,13 @@ def wait_for(condition, timeout):
     return False
 
 
-def test_worker_killed_mid_run_and_restarted_sends_nothing_twice(tmp_path):
+def test_worker_killed_mid_run_and_restarted_sends_nothing_twice(tmp_path, request):
     sink = SmtpSink()
     inbox = sink.inbox
     sink.inbox = SlowInbox(inbox)
     sink.start()
     world = World(tmp_path, smtp_port=sink.port, batch=1000, claim_chunk=5)
+    request.addfinalizer(world.close)
     world.build(READERS)
     worker = world.worker("--interval", "0.2")
     try:
