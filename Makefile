@@ -82,4 +82,4 @@ bench-alerts: install
 	$(PY) bench/alerts.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles var
