@@ -269,19 +269,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
+# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
+# warning (briefs/notifications.py). A mailer with an option it does not know (host_user, or host
+# for the console backend) raises InvalidMailer on every send, so the names are mapped here.
+_MAIL_OPTIONS = MAILERS["default"]["OPTIONS"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    for _env_name, _option in (("host_user", "username"), ("host_password", "password")):
+        if _env_name in _MAIL_OPTIONS:
+            _MAIL_OPTIONS[_option] = _MAIL_OPTIONS.pop(_env_name)
+    if "port" in _MAIL_OPTIONS:
+        _MAIL_OPTIONS["port"] = int(_MAIL_OPTIONS["port"])
+    _MAIL_OPTIONS["use_tls"] = env_bool("EMAIL_USE_TLS", False)
+    # A server that accepts the connection but never answers must not hold a worker.
+    _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
+    _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
+
 # --- Email alerts (#15): the subscriptions app and Django's tasks framework -----------------------
 # The worker is `manage.py alerts_worker` (django-tasks-db's db_worker plus the alerts' sweep),
 # started by `make run` and by systemd in production (README, "Email alerts").
 INSTALLED_APPS += ["django_tasks_db", "subscriptions"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-# SMTP in production (MAILERS above): STARTTLS or TLS, and a timeout so a hung server cannot stall
-# the worker (sending.py treats an unfinished send as interrupted after 5 minutes).
-if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-    MAILERS["default"]["OPTIONS"].update(
-        use_tls=env_bool("EMAIL_USE_TLS"),
-        use_ssl=env_bool("EMAIL_USE_SSL"),
-        timeout=int(os.environ.get("EMAIL_TIMEOUT", 30)),
-    )
 ALERTS = {
     # The sweep runs at least this often; a scheduled brief wakes it at its own second.
     "SWEEP_SECONDS": int(os.environ.get("ALERTS_SWEEP_SECONDS", 60)),
