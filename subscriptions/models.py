@@ -10,6 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from briefs.textcheck import validate_xml_safe
+
+# Every text field of the project carries it (tests/test_xml_safe_input.py); these are mostly
+# written by the server, and the address is checked by EmailField as well.
+XML_SAFE = validate_xml_safe
+
 
 def new_key():
     return get_random_string(24)
@@ -27,7 +33,7 @@ class SubscriberQuerySet(models.QuerySet):
 
 
 class Subscriber(models.Model):
-    email = models.EmailField(max_length=254, unique=True, help_text="Stored lower-cased.")
+    email = models.EmailField(max_length=254, unique=True, validators=[XML_SAFE], help_text="Stored lower-cased.")
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE)
     everything = models.BooleanField("every brief", default=False)
     issues = models.ManyToManyField("issues.Issue", blank=True, related_name="email_subscribers")
@@ -37,7 +43,7 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # Part of every signed link: a new key (after "delete all my data" and signing up again, say)
     # makes every older link dead.
-    key = models.CharField(max_length=32, default=new_key, editable=False)
+    key = models.CharField(max_length=32, default=new_key, editable=False, validators=[XML_SAFE])
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -117,9 +123,11 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.CharField(max_length=32, blank=True, editable=False, help_text="The send run that claimed it.")
+    claim = models.CharField(
+        max_length=32, blank=True, editable=False, validators=[XML_SAFE], help_text="The send run that claimed it."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True, validators=[XML_SAFE])
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -141,7 +149,7 @@ class SignupThrottle(models.Model):
     """Confirmation emails sent per address (hashed) or client per hour: in the database, so the
     limit holds across gunicorn workers and servers."""
 
-    key = models.CharField(max_length=80)
+    key = models.CharField(max_length=80, validators=[XML_SAFE])
     window = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
 
