@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench tools check clean screenshots
+.PHONY: install run test lint format bench bench-alerts tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -33,9 +33,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The web server and, beside it, the worker that sends email alerts (printed to this terminal in
+# DEBUG). Ctrl-C stops both: a background job of a script ignores SIGINT, so the trap stops it.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py alerts_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
@@ -79,6 +83,10 @@ screenshots: install
 
 bench: install
 	$(PY) bench/run.py
+
+# One brief published to 10,000 email subscribers: real worker, real SMTP sink (bench/alerts.py).
+bench-alerts: install
+	$(PY) bench/alerts.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles var

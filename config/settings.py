@@ -350,3 +350,31 @@ if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend
     _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
     _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
+
+# --- Email alerts (#15): the subscriptions app and Django's tasks framework -----------------------
+# The worker is `manage.py alerts_worker` (django-tasks-db's db_worker plus the alerts' sweep),
+# started by `make run` and by systemd in production (README, "Email alerts").
+INSTALLED_APPS += ["django_tasks_db", "subscriptions"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ALERTS = {
+    # The sweep runs at least this often; a scheduled brief wakes it at its own second.
+    "SWEEP_SECONDS": int(os.environ.get("ALERTS_SWEEP_SECONDS", 60)),
+    # SMTP errors: retried after BASE, 4x BASE, 16x BASE ... seconds, at most ATTEMPTS times.
+    "RETRY_BASE_SECONDS": int(os.environ.get("ALERTS_RETRY_BASE_SECONDS", 60)),
+    "ATTEMPTS": int(os.environ.get("ALERTS_ATTEMPTS", 5)),
+    # Emails one send run sends before it hands over to the next run (keeps a run short).
+    "BATCH": int(os.environ.get("ALERTS_BATCH", 500)),
+    # Emails claimed (and recorded as sent) per database commit; a crash loses at most this many.
+    "CLAIM_CHUNK": int(os.environ.get("ALERTS_CLAIM_CHUNK", 25)),
+    # A brief live for longer than this when first seen (the worker was down) is old news: not sent.
+    "ANNOUNCE_WITHIN_HOURS": int(os.environ.get("ALERTS_ANNOUNCE_WITHIN_HOURS", 24)),
+    # Digests go out at this hour, site time (weekly ones on Mondays).
+    "DIGEST_HOUR": int(os.environ.get("ALERTS_DIGEST_HOUR", 7)),
+    # Confirmation emails per address and per client per hour; unconfirmed sign-ups live this long.
+    "CONFIRMATIONS_PER_ADDRESS": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_ADDRESS", 3)),
+    "CONFIRMATIONS_PER_CLIENT": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_CLIENT", 10)),
+    "CONFIRM_DAYS": 7,
+    # Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP), for the
+    # per-client limit; without it every reader shares the proxy's address.
+    "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
+}

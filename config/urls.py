@@ -30,6 +30,7 @@ urlpatterns = [
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
     path("issues/", include("issues.urls")),
     path("experts/", include("experts.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("briefs.urls")),
 ]
 

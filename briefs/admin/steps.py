@@ -164,6 +164,11 @@ def _run(admin, request, brief, step, data):
     if step == CORRECTION:
         correction = workflow.add_correction(brief=brief, user=request.user, text=data.get("correction_text", ""))
         admin.log_change(request, brief, f"Correction: {correction.text}")
+        if data.get("correction_notify"):  # "Tell subscribers" (email alerts, #15)
+            from subscriptions.announce import announce_correction
+
+            announce_correction(correction=correction)
+            return "Correction added: it shows on the brief's page; its email-alert followers are told within seconds."
         return "Correction added: it shows on the brief's page."
     if step == PUBLISH_PENDING:
         pending = revisions.pending_revision(brief)

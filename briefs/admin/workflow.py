@@ -177,6 +177,7 @@ class WorkflowAdminMixin(BriefObjectMixin):
     def correction_view(self, request, object_id):
         data = request.POST.copy()
         data["correction_text"] = data.get("text", "")
+        data["correction_notify"] = data.get("notify", "")
         return self._one_step(request, object_id, "correction", data)
 
     def _one_step(self, request, object_id, step, data=None):
