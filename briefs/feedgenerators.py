@@ -7,6 +7,8 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
+from .feedstyle import StyledAtomMixin
+
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
@@ -41,7 +43,7 @@ class BriefRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class BriefAtomFeed(Atom1Feed):
+class BriefAtomFeed(StyledAtomMixin, Atom1Feed):
     """Atom 1.0 with ``<content type="html">``, one ``<author>`` per author and a ``<logo>``."""
 
     def add_root_elements(self, handler):

@@ -241,3 +241,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- The institute's public face (#13): site pages, image renditions, PDFs, social cards. ---
+INSTALLED_APPS += ["imagekit", "pages"]
+# Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
+# renders: a page asks for a rendition's URL without touching storage or the cache.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# WeasyPrint logs every layout step at INFO.
+LOGGING["loggers"] = {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}}

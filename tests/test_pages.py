@@ -31,10 +31,14 @@ def test_every_public_page_answers_with_one_h1_and_a_strict_csp(client, site):
         assert 'href="#main"' in html and '<main id="main"' in html, url
         csp = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, url
-        # No inline styles or executable inline scripts: only JSON-LD data blocks carry a nonce.
+        # No inline styles or executable inline scripts: only JSON-LD data blocks carry a nonce, and
+        # scripts are our own static files (the brief's copy buttons), empty elements with a src.
         assert "style=" not in html and "<style" not in html, url
-        for tag in re.findall(r"<script[^>]*>", html):
-            assert 'type="application/ld+json"' in tag and "nonce=" in tag, (url, tag)
+        for tag in re.findall(r"<script[^>]*>(?:(?!</script>).)*</script>", html, re.S):
+            if " src=" in tag:
+                assert re.fullmatch(r'<script src="/static/[\w/.-]+\.js" defer></script>', tag), (url, tag)
+            else:
+                assert 'type="application/ld+json"' in tag and "nonce=" in tag, (url, tag)
 
 
 def test_head_has_title_description_canonical_social_tags_and_feeds(client, site):
@@ -45,7 +49,7 @@ def test_head_has_title_description_canonical_social_tags_and_feeds(client, site
     assert f'<link rel="canonical" href="{url}">' in html
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html  # with the brief's card (#13)
     for href in ("/feed/", "/feed/atom/", "/types/flash-brief/feed/", "/types/flash-brief/feed/atom/"):
         assert f'href="{href}"' in html
 
