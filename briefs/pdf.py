@@ -6,6 +6,7 @@ editor published or a renamed author makes a new one, and every other request se
 """
 
 import hashlib
+import mimetypes
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -44,8 +45,9 @@ def local_fetcher():
             found = local_file(url)
             if found is None:
                 raise ValueError(f"not one of our static or media files: {url}")
+            content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
             with open(found, "rb") as handle:
-                return URLFetcherResponse(url, body=handle.read())
+                return URLFetcherResponse(url, body=handle.read(), headers={"Content-Type": content_type})
 
     return LocalFetcher()
 
@@ -68,7 +70,7 @@ def make_pdf(brief, html):
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=absolute(brief.get_absolute_url()), url_fetcher=local_fetcher()).render()
-    issues = [issue.name for issue in brief.issues.all()]
+    issues = sorted(issue.name for issue in brief.issues.all())
     metadata = document.metadata
     metadata.title = brief.title
     metadata.authors = [author.name for author in brief.authors.all()] or [settings.SITE_NAME]

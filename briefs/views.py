@@ -123,7 +123,9 @@ def site_card(request):
 @require_safe
 def cite_bibtex(request, year, month, day, slug):
     brief = live_brief(year, month, day, slug)
-    response = HttpResponse(citations.bibtex(brief, accessed=timezone.now()), content_type="application/x-bibtex; charset=utf-8")
+    response = HttpResponse(
+        citations.bibtex(brief, accessed=timezone.now()), content_type="application/x-bibtex; charset=utf-8"
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.bib"'
     return response
 

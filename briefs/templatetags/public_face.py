@@ -21,7 +21,11 @@ WORDS_PER_MINUTE = 220
 def brief_words(brief):
     """Words a reader reads: developments, the quotes (prefetched) and the body."""
     text = " ".join(
-        [strip_tags(brief.developments or ""), *(quote.text for quote in brief.quotes.all()), strip_tags(brief.body or "")]
+        [
+            strip_tags(brief.developments or ""),
+            *(quote.text for quote in brief.quotes.all()),
+            strip_tags(brief.body or ""),
+        ]
     )
     return len(text.split())
 
@@ -52,7 +56,7 @@ def _quote(value, safe="", encoding=None, errors=None):
 
 @register.filter
 def initials(name):
-    """"Bradley Bowman" -> "BB": the badge shown for an expert without a photo."""
+    """ "Bradley Bowman" -> "BB": the badge shown for an expert without a photo."""
     parts = [part for part in str(name).replace("-", " ").split() if part[:1].isalpha()]
     if not parts:
         return "?"
