@@ -44,20 +44,23 @@ def card_name(brief):
     return f"{CARD_DIR}/{brief.pk}-{digest}.png"
 
 
+def fit_title(title):
+    """(font size, lines): the largest size at which the title fits in four lines, cut with an
+    ellipsis at the smallest size when even that is too long."""
+    for size, width in ((64, 30), (54, 36), (46, 42)):
+        lines = textwrap.wrap(title, width=width)
+        if len(lines) <= 4:
+            return size, lines
+    return size, [*lines[:3], lines[3].rstrip(" .,;:") + "…"]
+
+
 def draw_card(site_name, kicker, title, footer):
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, SIZE[0], 18], fill=ACCENT)
     draw.text((72, 70), site_name.upper(), font=font(40, bold=True), fill=INK)
     draw.text((72, 150), kicker.upper(), font=font(30, bold=True), fill=ACCENT)
-    # The longest title that fits in four lines at the largest of these sizes.
-    for size, width in ((64, 30), (54, 36), (46, 42)):
-        lines = textwrap.wrap(title, width=width)
-        if len(lines) <= 4:
-            break
-    lines = lines[:4]
-    if len(textwrap.wrap(title, width=width)) > 4:
-        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
+    size, lines = fit_title(title)
     title_font = font(size, bold=True)
     y = 210
     for line in lines:

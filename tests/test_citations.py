@@ -33,9 +33,8 @@ EXPECTED = {
         "Chicago": "Bowman, Bradley, and Jane Q. Doe. Houthis Strike Again. Flash Brief. Northgate Institute, 2024. "
         + URL
         + ".",
-        "MLA": "Bowman, Bradley, and Jane Q. Doe. Houthis Strike Again. Flash Brief. Northgate Institute, 24 Apr. 2024, "
-        + URL
-        + ".",
+        "MLA": "Bowman, Bradley, and Jane Q. Doe. Houthis Strike Again. Flash Brief. Northgate Institute, "
+        "24 Apr. 2024, " + URL + ".",
     },
     4: {
         "APA": "Bowman, B., Doe, J. Q., Poe, P., & Roe, R. (2024). Houthis strike again [Flash Brief]. "

@@ -115,10 +115,8 @@ def test_a_corrected_brief_says_so_at_the_top_and_links_to_the_note(client):
     html = text(client.get(brief.get_absolute_url()))
     notice = html.index('class="corrected-notice"')
     assert notice < html.index('class="brief-section') and notice < html.index("We misnamed the minister.")
-    assert (
-        f'<a href="#corrections-heading">Corrected <time datetime="{timezone.localtime(at).isoformat(timespec="seconds")}">'
-        in html
-    )
+    stamp = timezone.localtime(at).isoformat(timespec="seconds")
+    assert f'<a href="#corrections-heading">Corrected <time datetime="{stamp}">' in html
     assert 'id="corrections-heading"' in html
 
 
