@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.db.models import Case, Q, When, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -18,14 +19,34 @@ from .related import brief_page_queryset, suggestions_for
 FLASH_BRIEF_SLUG = "flash-brief"
 
 
+# The home page's lead story is the newest brief with a picture, or else the newest of this type.
+LEAD_TYPE_SLUG = "analysis"
+
+
 class HomeView(TemplateView):
+    """A lead story, the latest briefs other than Flash Briefs (which have their own column: no
+    brief is listed twice), and the featured issues with their pictures and descriptions."""
+
     template_name = "briefs/home.html"
 
     def get_context_data(self, **kwargs):
         live = Brief.objects.live()
+        lead = (
+            live.select_related("type")
+            .annotate(
+                lead_rank=Case(When(~Q(lead_image=""), then=0), When(type__slug=LEAD_TYPE_SLUG, then=1), default=2)
+            )
+            .order_by("lead_rank", "-published_at", "-pk")
+            .first()
+        )
+        exclude = [lead.pk] if lead else []
+        latest = list(live.exclude(pk__in=exclude).exclude(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:8])
+        # One query for the authors of the lead and of every card.
+        prefetch_related_objects([b for b in [lead, *latest] if b is not None], "authors")
         return super().get_context_data(
-            latest=live.with_cards()[:8],
-            flash_briefs=live.filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6],
+            lead=lead,
+            latest=latest,
+            flash_briefs=live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6],
             featured_issues=Issue.objects.filter(featured=True),
             **kwargs,
         )

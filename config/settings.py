@@ -243,7 +243,7 @@ LOGGING = {
 }
 
 # --- The institute's public face (#13): site pages, image renditions, PDFs, social cards. ---
-INSTALLED_APPS += ["imagekit", "pages"]
+INSTALLED_APPS += ["imagekit", "pictures", "pages"]
 # Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
 # renders: a page asks for a rendition's URL without touching storage or the cache.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"

@@ -275,10 +275,15 @@ def test_issue_index_is_a_tree_with_live_counts_of_the_issue_and_its_descendants
     BriefFactory(issues=[network], status=Brief.Status.DRAFT)
     html = text(client.get("/issues/"))
     compact = re.sub(r"\s+", " ", html)
-    assert re.search(r'href="/issues/iran/">Iran</a> <span class="count">2 briefs</span> <ul class="issue-tree"> <li> '
-                     r'<a href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
+    assert re.search(r'<li> <a class="issue-name" href="/issues/iran/">Iran</a> <span class="count">2 briefs</span> '
+                     r'<ul class="issue-tree"> <li> '
+                     r'<a class="issue-name" href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
                      r'<span class="count">2 briefs</span>', compact)  # fmt: skip
-    assert '">Empty</a> <span class="count">0 briefs</span>' in compact
+    # An issue with nothing live is muted (#13), its count in words.
+    assert (
+        '<li class="is-empty"> <a class="issue-name" href="/issues/empty/">Empty</a> <span class="count">no briefs yet</span>'
+        in compact
+    )
 
 
 def test_issue_page_lists_briefs_of_the_issue_and_its_descendants_with_experts(client):
@@ -333,7 +338,7 @@ def test_expert_profile_shows_photo_bio_issues_authored_and_quoted_briefs(client
     briefs, quoted = html.split('id="quoted"')
     assert "Written by Jane" in briefs and "Quoting Jane" not in briefs
     assert f'<a href="{quoting.get_absolute_url()}#analysis">Sanctions bite slowly but surely.</a>' in quoted
-    assert '<meta property="og:image" content="http://localhost:8000/media/experts/' in html
+    assert '<meta property="og:image" content="http://localhost:8000/media/renditions/experts/' in html
 
 
 def test_expert_profile_paginates_its_two_lists_independently(client):
