@@ -210,6 +210,13 @@ class Brief(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        date = self.public_date
+        return reverse(
+            "briefs:detail",
+            kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
+        )
+
     def clean(self):
         super().clean()
         if self.lead_image and not self.lead_image_alt.strip():
@@ -226,13 +233,6 @@ class Brief(models.Model):
             credit=self.lead_image_credit,
             width=self.lead_image_width,
             height=self.lead_image_height,
-        )
-
-    def get_absolute_url(self):
-        date = self.public_date
-        return reverse(
-            "briefs:detail",
-            kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
         )
 
     @property

@@ -280,10 +280,8 @@ def test_issue_index_is_a_tree_with_live_counts_of_the_issue_and_its_descendants
                      r'<a class="issue-name" href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
                      r'<span class="count">2 briefs</span>', compact)  # fmt: skip
     # An issue with nothing live is muted (#13), its count in words.
-    assert (
-        '<li class="is-empty"> <a class="issue-name" href="/issues/empty/">Empty</a> <span class="count">no briefs yet</span>'
-        in compact
-    )
+    empty = '<li class="is-empty"> <a class="issue-name" href="/issues/empty/">Empty</a>'
+    assert f'{empty} <span class="count">no briefs yet</span>' in compact
 
 
 def test_issue_page_lists_briefs_of_the_issue_and_its_descendants_with_experts(client):
