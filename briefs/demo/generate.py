@@ -157,6 +157,11 @@ def brief_specs():
     assert len({spec["slug"] for spec in specs}) == len(specs), "demo titles must give unique slugs"
     for spec in specs:
         spec["related_brief"] = related_brief(spec, specs)
+    # Every Analysis has a lead picture (briefs/demo/pictures.py): the home page leads with one.
+    for spec in specs:
+        if spec["type"] != "analysis":
+            continue
+        spec["picture"] = f"An abstract landscape illustrating {spec['topic']}"
     return specs
 
 
