@@ -41,7 +41,7 @@ def card_lines(brief):
 
 def card_name(brief):
     digest = hashlib.sha256("\n".join(card_lines(brief)).encode()).hexdigest()[:16]
-    return f"{CARD_DIR}/{brief.pk}-{digest}.png"
+    return f"{CARD_DIR}/{brief.pk}/{digest}.png"
 
 
 def fit_title(title):
@@ -87,7 +87,7 @@ def brief_card(brief):
 def site_card():
     """The card for pages that are not a brief: the institute's name and what it publishes."""
     tagline = "Briefs and expert analysis"
-    name = f"{CARD_DIR}/site-{hashlib.sha256((settings.SITE_NAME + tagline).encode()).hexdigest()[:16]}.png"
+    name = f"{CARD_DIR}/site/{hashlib.sha256((settings.SITE_NAME + tagline).encode()).hexdigest()[:16]}.png"
     if not default_storage.exists(name):
         content = draw_card(settings.SITE_NAME, "Policy institute", tagline, settings.SITE_URL)
         if not default_storage.exists(name):

@@ -157,3 +157,17 @@ def test_first_pdf_and_card_cost_is_measured(client, brief, capsys):
     first_card = time.perf_counter() - started
     with capsys.disabled():
         print(f"\nfirst PDF {first_pdf * 1000:.0f} ms, first social card {first_card * 1000:.0f} ms")
+
+
+def test_withdrawing_a_brief_deletes_its_pdf_and_card(client, brief, settings, django_capture_on_commit_callbacks):
+    from briefs import workflow
+    from tests.factories import SuperUserFactory
+
+    client.get(brief.get_absolute_url() + "pdf/")
+    client.get(brief.get_absolute_url() + "card.png")
+    assert len(stored(settings, "briefs/pdf")) == 1 and len(stored(settings, "cards")) == 1
+    url = brief.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(brief=brief, user=SuperUserFactory(), comment="Superseded.")
+    assert stored(settings, "briefs/pdf") == [] and stored(settings, "cards") == []
+    assert client.get(url + "pdf/").status_code == 404 and client.get(url + "card.png").status_code == 404

@@ -137,3 +137,22 @@ def test_share_links_are_plain_urls_with_the_brief_and_no_third_party_script(cli
     assert "%20" in hrefs["mailto:"] and "+" not in hrefs["mailto:"]
     assert f'data-copy="{url}"' in share  # the copy-link button
     assert '<script src="http' not in html and "<iframe" not in html
+
+
+def test_make_run_on_another_port_points_site_url_and_name_at_the_demo(tmp_path):
+    """`make run PORT=N`: what the shell gives the server (Make's own command line, run with `env`)."""
+    import os
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    plan = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True)
+    (serve,) = [line for line in plan.stdout.splitlines() if "runserver" in line]
+    assert serve.endswith("runserver 127.0.0.1:8123")
+    environment = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "SITE_NAME")}
+    shown = subprocess.run(
+        ["bash", "-c", serve.split(" .venv/bin/python")[0] + " env"], capture_output=True, text=True, env=environment
+    ).stdout.splitlines()
+    assert "SITE_URL=http://127.0.0.1:8123" in shown
+    assert "SITE_NAME=Northgate Institute" in shown
+    assert "DEBUG=1" in shown

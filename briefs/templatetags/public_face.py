@@ -86,7 +86,7 @@ def brief_card_url(brief):
     after a change. Computed from the brief alone: rendering a page never draws a card."""
     from ..cards import card_name
 
-    version = card_name(brief).rsplit("-", 1)[-1].removesuffix(".png")
+    version = card_name(brief).rsplit("/", 1)[-1].removesuffix(".png")
     return absolute(f"{brief.get_absolute_url()}card.png?v={version}")
 
 

@@ -1,0 +1,45 @@
+"""The files made for a live brief (its PDFs and social cards) go when it stops being live.
+
+They are served only through views that start from ``live()``, but media storage may be public
+(nginx, S3): a withdrawn brief's PDF must not stay there under a name someone has kept.
+"""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from .cards import CARD_DIR
+from .pdf import PDF_DIR
+
+
+def brief_folders(pk):
+    return [f"{PDF_DIR}/{pk}", f"{CARD_DIR}/{pk}"]
+
+
+def discard_files(pk):
+    """Delete every stored PDF and card of the brief with this pk."""
+    for folder in brief_folders(pk):
+        try:
+            _dirs, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in files:
+            default_storage.delete(f"{folder}/{name}")
+
+
+def _brief_changed(sender, instance, **kwargs):
+    if not instance.is_live():
+        pk = instance.pk
+        transaction.on_commit(lambda: discard_files(pk))
+
+
+def _brief_deleted(sender, instance, **kwargs):
+    pk = instance.pk
+    transaction.on_commit(lambda: discard_files(pk))
+
+
+def connect_signals():
+    from .models import Brief
+
+    post_save.connect(_brief_changed, sender=Brief, dispatch_uid="brieffiles-save")
+    post_delete.connect(_brief_deleted, sender=Brief, dispatch_uid="brieffiles-delete")
