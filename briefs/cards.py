@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from PIL import Image, ImageDraw, ImageFont
 
+from .pdf import discard_older
+
 CARD_DIR = "cards"
 SIZE = (1200, 630)
 INK, PAPER, ACCENT, MUTED = (28, 31, 35), (244, 241, 234), (11, 79, 138), (77, 85, 96)
@@ -81,6 +83,7 @@ def brief_card(brief):
         content = draw_card(site_name, kicker, title, published)
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(content))
+        discard_older(name)
     return name
 
 

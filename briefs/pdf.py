@@ -90,4 +90,13 @@ def brief_pdf(brief, request):
         content = make_pdf(brief, html)
         if not default_storage.exists(name):  # another request may have made it meanwhile
             default_storage.save(name, ContentFile(content))
+        discard_older(name)
     return name
+
+
+def discard_older(name):
+    """Delete the other files in ``name``'s folder: older versions nobody is sent to any more."""
+    folder, current = name.rsplit("/", 1)
+    for other in default_storage.listdir(folder)[1]:
+        if other != current:
+            default_storage.delete(f"{folder}/{other}")

@@ -96,6 +96,7 @@ def test_pdf_has_the_metadata_and_every_paragraph(client, brief, settings, monke
 
 def test_a_correction_makes_a_new_pdf_with_the_note(client, brief, settings):
     client.get(brief.get_absolute_url() + "pdf/")
+    (first,) = stored(settings, "briefs/pdf")
     at = timezone.now() - datetime.timedelta(minutes=1)
     Correction.objects.create(brief=brief, text="The vessel was Greek-owned, not Maltese.", at=at)
     brief.corrected_at = at
@@ -103,7 +104,8 @@ def test_a_correction_makes_a_new_pdf_with_the_note(client, brief, settings):
     response = client.get(brief.get_absolute_url() + "pdf/")
     _reader, words = pdf_text(b"".join(response.streaming_content))
     assert "The vessel was Greek-owned, not Maltese." in words
-    assert len(stored(settings, "briefs/pdf")) == 2
+    (second,) = stored(settings, "briefs/pdf")  # the old version is deleted
+    assert second != first
 
 
 def test_social_card_is_drawn_once_and_named_absolutely_in_the_page(client, brief, settings, monkeypatch):
@@ -134,7 +136,7 @@ def test_social_card_is_drawn_once_and_named_absolutely_in_the_page(client, brie
     (new_image,) = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
     assert new_image != og_image  # a new version for networks that keep the old picture
     assert client.get(new_image.removeprefix("http://localhost:8000")).status_code == 200
-    assert len(drawn) == 2
+    assert len(drawn) == 2 and len(stored(settings, "cards")) == 1  # the old card is deleted
 
 
 @pytest.mark.parametrize("url", ["/", "/briefs/", "/issues/", "/experts/", "/about/"])

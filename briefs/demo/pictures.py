@@ -17,7 +17,7 @@ PALETTES = [
 ]
 
 
-def landscape(seed, size=(1600, 900)):
+def landscape(seed, size=(1200, 675)):
     """JPEG bytes of an abstract landscape, the same for the same seed."""
     from PIL import Image, ImageDraw
 

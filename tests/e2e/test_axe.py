@@ -82,3 +82,40 @@ def test_copy_buttons_copy_the_citation_and_the_link(browser, live_server):
     page.get_by_role("button", name="Copy link").click()
     assert page.evaluate("() => navigator.clipboard.readText()") == "http://localhost:8000" + brief.get_absolute_url()
     context.close()
+
+
+def test_every_page_type_of_the_demo_site_has_no_axe_violations(watched_page, live_server, settings):
+    """The demo content (`make run`): real rich text, pictures, long citations, every kind of page."""
+    from django.core.management import call_command
+
+    from briefs.models import Brief
+    from experts.models import Expert
+    from issues.models import Issue
+
+    settings.DEBUG = True  # load_demo refuses to run on a production site
+    call_command("load_demo", stdout=io.StringIO())
+    settings.DEBUG = False
+    live = Brief.objects.live()
+    urls = [
+        "/",
+        "/briefs/",
+        "/issues/",
+        "/experts/",
+        "/about/",
+        live.exclude(lead_image="").first().get_absolute_url(),
+        live.filter(lead_image="").exclude(corrected_at=None).first().get_absolute_url(),
+        Issue.objects.filter(featured=True).first().get_absolute_url(),
+        Issue.objects.filter(parent__isnull=False).first().get_absolute_url(),
+        Expert.objects.active().first().get_absolute_url(),
+        "/types/flash-brief/",
+    ]
+    page = watched_page()
+    found = {}
+    for width, height in ((1280, 900), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        for url in urls:
+            page.goto(url)
+            problems = violations(page)
+            if problems:
+                found[f"{url} at {width}px"] = problems
+    assert found == {}
