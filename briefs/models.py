@@ -37,13 +37,14 @@ class BriefType(models.Model):
 
 
 class BriefQuerySet(models.QuerySet):
-    def live(self):
+    def live(self, at=None):
         """What the public may see: published, publication time reached, not expired.
 
         Every public page, feed, sitemap and search starts here. Scheduling needs no cron job:
-        a brief published for a future second simply starts matching at that second.
+        a brief published for a future second simply starts matching at that second. ``at`` (default
+        now) lets a caller decide several things from one reading of the clock.
         """
-        now = timezone.now()
+        now = at or timezone.now()
         return self.filter(status=Brief.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
     def with_cards(self):

@@ -12,7 +12,7 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "briefs"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("briefs/", cache_public_page(views.BriefListView.as_view()), name="list"),
+    path("briefs/", cache_public_page(views.BriefListView.as_view(), params={"page"}), name="list"),
     path(
         "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cache_public_page(views.BriefDetailView.as_view()),
@@ -23,11 +23,11 @@ urlpatterns = [
     path("briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/cite.bib", views.cite_bibtex, name="cite_bib"),
     path("briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/cite.ris", views.cite_ris, name="cite_ris"),
     path("card.png", views.site_card, name="site_card"),
-    path("types/<slug:slug>/", cache_public_page(views.TypeDetailView.as_view()), name="type"),
+    path("types/<slug:slug>/", cache_public_page(views.TypeDetailView.as_view(), params={"page"}), name="type"),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", SiteFeed(atom=True), name="feed_atom"),
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
+    path("sitemap.xml", cache_public_page(sitemap, params={"p"}), {"sitemaps": sitemaps()}, name="sitemap"),
 ]
