@@ -277,3 +277,5 @@ IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic
 IMAGEKIT_CACHEFILE_DIR = "renditions"
 # WeasyPrint logs every layout step at INFO.
 LOGGING.setdefault("loggers", {}).update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+# Browsers apply the feeds' XSLT stylesheet only when it is served as XSLT (we send nosniff).
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
