@@ -54,7 +54,9 @@ def test_feeds_point_browsers_at_the_xslt_and_stay_valid_for_readers(client, sit
     assert "This is a feed" in page and "feed reader" in page
     assert f"http://localhost:8000{path}" in page  # the address to paste into a reader
     assert "Brief 0" in page and 'href="http://localhost:8000/briefs/' in page
-    assert client.get("/static/feeds/feed.xsl").status_code == 200
+    xsl = client.get("/static/feeds/feed.xsl")
+    # Browsers refuse a stylesheet of the wrong type under nosniff: it must say it is XSLT.
+    assert xsl.status_code == 200 and xsl["Content-Type"].startswith("text/xsl")
 
 
 def test_about_contact_and_privacy_are_pages_editors_edit(client, admin_client):
