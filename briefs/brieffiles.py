@@ -6,7 +6,7 @@ They are served only through views that start from ``live()``, but media storage
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from .cards import CARD_DIR
 from .pdf import PDF_DIR
@@ -27,7 +27,21 @@ def discard_files(pk):
             default_storage.delete(f"{folder}/{name}")
 
 
-def _brief_changed(sender, instance, **kwargs):
+def _remember_picture(sender, instance, raw=False, **kwargs):
+    before = ""
+    if not raw and instance.pk is not None and not instance._state.adding:
+        before = sender._default_manager.filter(pk=instance.pk).values_list("lead_image", flat=True).first()
+    instance._lead_image_before = before
+
+
+def _brief_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if getattr(instance, "_lead_image_before", None) != (instance.lead_image.name or ""):
+        # The home page leads with the newest brief that has a picture, which need not be on it yet.
+        from . import pagecache
+
+        pagecache.bump({"briefs"})
     if not instance.is_live():
         pk = instance.pk
         transaction.on_commit(lambda: discard_files(pk))
@@ -41,5 +55,6 @@ def _brief_deleted(sender, instance, **kwargs):
 def connect_signals():
     from .models import Brief
 
+    pre_save.connect(_remember_picture, sender=Brief, dispatch_uid="brieffiles-pre-save")
     post_save.connect(_brief_changed, sender=Brief, dispatch_uid="brieffiles-save")
     post_delete.connect(_brief_deleted, sender=Brief, dispatch_uid="brieffiles-delete")

@@ -170,7 +170,8 @@ class BriefFeed(Feed):
         now = timezone.now()
         if not pagecache.cacheable(request, params=()):
             return self.freshness(obj, now)
-        key = pagecache.cache_key("feed-freshness", request)  # reads the generation: before freshness()
+        # Feeds are not tagged per object: any public edit gives them a new key (read before freshness()).
+        key = pagecache.cache_key("feed-freshness", request, generation_value=pagecache.generation())
         kept = pagecache.get_kept(key)
         if kept is not None:
             etag, last_modified, due = kept

@@ -9,10 +9,13 @@ from .sitemaps import sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
+# The sitemap lists every live brief, issue, expert and type.
+SITEMAP_SHOWS = {"briefs", "issues", "experts", "types"}
+
 app_name = "briefs"
 urlpatterns = [
-    path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("briefs/", cache_public_page(views.BriefListView.as_view(), params={"page"}), name="list"),
+    path("", cache_public_page(views.HomeView.as_view(), shows={"briefs", "issues"}), name="home"),
+    path("briefs/", cache_public_page(views.BriefListView.as_view(), params={"page"}, shows={"briefs"}), name="list"),
     path(
         "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cache_public_page(views.BriefDetailView.as_view()),
@@ -29,5 +32,10 @@ urlpatterns = [
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap, params={"p"}), {"sitemaps": sitemaps()}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap, params={"p"}, shows=SITEMAP_SHOWS),
+        {"sitemaps": sitemaps()},
+        name="sitemap",
+    ),
 ]
