@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from briefs.richtext import RichTextField
-from pictures.renditions import add_renditions, picture
 from briefs.textcheck import NAME_VALIDATORS
+from pictures.renditions import add_renditions, picture
 
 
 class ExpertQuerySet(models.QuerySet):

@@ -7,8 +7,8 @@ from django.utils.functional import cached_property
 from taggit.models import TagBase
 
 from briefs.richtext import RichTextField
-from pictures.renditions import add_renditions, picture
 from briefs.textcheck import NAME_VALIDATORS
+from pictures.renditions import add_renditions, picture
 
 
 def descendant_ids_from(pairs, root_pk):
