@@ -111,10 +111,13 @@ class Brief(models.Model):
         "alt text",
         max_length=300,
         blank=True,
+        validators=NAME_VALIDATORS,
         help_text="Required with a picture: what it shows, for readers who cannot see it.",
     )
-    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=200, blank=True, help_text="e.g. “Reuters/Jane Doe”.")
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True, validators=NAME_VALIDATORS)
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, validators=NAME_VALIDATORS, help_text="e.g. “Reuters/Jane Doe”."
+    )
     status = models.CharField(
         max_length=20,
         choices=Status.choices,

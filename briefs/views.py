@@ -41,12 +41,13 @@ class HomeView(TemplateView):
         )
         exclude = [lead.pk] if lead else []
         latest = list(live.exclude(pk__in=exclude).exclude(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:8])
-        # One query for the authors of the lead and of every card.
-        prefetch_related_objects([b for b in [lead, *latest] if b is not None], "authors")
+        flash = list(live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6])
+        # One query for the authors of the lead, of every card and of every Flash Brief.
+        prefetch_related_objects([b for b in [lead, *latest, *flash] if b is not None], "authors")
         return super().get_context_data(
             lead=lead,
             latest=latest,
-            flash_briefs=live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6],
+            flash_briefs=flash,
             featured_issues=Issue.objects.filter(featured=True),
             **kwargs,
         )

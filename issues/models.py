@@ -66,7 +66,11 @@ class Issue(TagBase):
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(
-        "alt text", max_length=300, blank=True, help_text="Required with a picture: what it shows."
+        "alt text",
+        max_length=300,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="Required with a picture: what it shows.",
     )
 
     objects = IssueQuerySet.as_manager()

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from briefs.richtext import RichTextField
+from briefs.textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
 
 
 class Page(models.Model):
@@ -21,8 +22,10 @@ class Page(models.Model):
     slug = models.SlugField(
         max_length=50, unique=True, choices=Slug.choices, help_text="Which page: /about/, /contact/ or /privacy/."
     )
-    title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True, max_length=300, help_text="One sentence for search engines and links.")
+    title = models.CharField(max_length=200, validators=NAME_VALIDATORS)
+    summary = models.TextField(
+        blank=True, max_length=300, validators=TEXT_VALIDATORS, help_text="One sentence for search engines and links."
+    )
     body = RichTextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
