@@ -33,14 +33,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The demo is the fictional Northgate Institute; feeds, canonical URLs and emails point at this port.
+DEMO_ENV := DEBUG=1 SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} SITE_NAME="$${SITE_NAME:-Northgate Institute}"
+
 # The web server and, beside it, the worker that sends email alerts (printed to this terminal in
 # DEBUG). Ctrl-C stops both: a background job of a script ignores SIGINT, so the trap stops it.
 run: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
-	@DEBUG=1 $(PY) manage.py alerts_worker --no-reload & worker=$$!; \
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@$(DEMO_ENV) $(PY) manage.py alerts_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -72,6 +75,11 @@ tools: node_modules/.installed
 		apt-get install -y -q systemd >/dev/null || { apt-get update -q && apt-get install -y -q systemd; }; }
 	@command -v openssl >/dev/null || { echo "Installing openssl (the deploy test's certificate)"; \
 		apt-get install -y -q openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }; }
+	@# WeasyPrint (PDFs of briefs) needs Pango and HarfBuzz; social cards use the DejaVu fonts.
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null 2>&1 || { \
+		echo "Installing Pango, HarfBuzz and DejaVu fonts (PDFs and social cards)"; \
+		apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null || \
+		{ apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

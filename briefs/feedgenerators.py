@@ -7,6 +7,7 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
+from .feedstyle import StyledAtomMixin
 from .textcheck import xml_safe
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -69,7 +70,7 @@ class BriefRssFeed(XmlSafeFeed, Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class BriefAtomFeed(XmlSafeFeed, Atom1Feed):
+class BriefAtomFeed(XmlSafeFeed, StyledAtomMixin, Atom1Feed):
     """Atom 1.0 with ``<content type="html">``, one ``<author>`` per author and a ``<logo>``."""
 
     def add_root_elements(self, handler):

@@ -32,6 +32,7 @@ from django.utils.http import http_date
 
 from . import pagecache
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
+from .feedstyle import feed_stylesheets
 from .models import Brief, BriefType, ExpertQuote
 from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from .templatetags.dossier import SITE_LOGO, absolute
@@ -42,7 +43,7 @@ MAX_AGE = 900
 # A rendering is reused while its ETag holds, at most this long.
 RENDER_CACHE_SECONDS = MAX_AGE
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the xml-stylesheet instruction (#13)
 
 
 def absolutize_links(html, base_url):
@@ -261,6 +262,9 @@ class BriefFeed(Feed):
 
     def author_link(self):
         return absolute("/")
+
+    def stylesheets(self, obj):
+        return feed_stylesheets()  # styled in a browser (briefs/feedstyle.py)
 
     def feed_extra_kwargs(self, obj):
         return {"image_url": absolute(static(SITE_LOGO))}

@@ -81,6 +81,7 @@ class BriefAdminForm(forms.ModelForm):
         fields = [
             "title", "slug", "type", "summary", "authors", "issues",
             "developments", "body", "published_at", "expires_at",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

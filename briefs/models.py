@@ -6,8 +6,11 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from pictures.renditions import add_renditions, picture
 
 from .richtext import RichTextField
 from .textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
@@ -97,6 +100,27 @@ class Brief(models.Model):
         help_text="Pick from the issue taxonomy; editors add new issues.",
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
+    # An optional lead picture (#13): shown above the brief and on its card; renditions below the class.
+    lead_image = models.ImageField(
+        blank=True,
+        upload_to="briefs/lead/%Y/",
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text="Optional. A landscape picture at least 1200 pixels wide (JPEG, PNG or WebP).",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="Required with a picture: what it shows, for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True, validators=NAME_VALIDATORS)
+    lead_image_credit = models.CharField(
+        "credit", max_length=200, blank=True, validators=NAME_VALIDATORS, help_text="e.g. “Reuters/Jane Doe”."
+    )
     status = models.CharField(
         max_length=20,
         choices=Status.choices,
@@ -185,6 +209,11 @@ class Brief(models.Model):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="brief_title_not_empty"),
             models.CheckConstraint(condition=~Q(slug=""), name="brief_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="brief_lead_image_has_alt",
+                violation_error_message="A lead picture needs alt text.",
+            ),
         ]
 
     def __str__(self):
@@ -195,6 +224,24 @@ class Brief(models.Model):
         return reverse(
             "briefs:detail",
             kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
+        )
+
+    def clean(self):
+        super().clean()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError({"lead_image_alt": "Describe the picture for readers who cannot see it."})
+
+    @cached_property
+    def picture(self):
+        """The lead picture's renditions (pictures.renditions), or None."""
+        return picture(
+            self,
+            "lead_image",
+            alt=self.lead_image_alt,
+            caption=self.lead_image_caption,
+            credit=self.lead_image_credit,
+            width=self.lead_image_width,
+            height=self.lead_image_height,
         )
 
     @property
@@ -371,6 +418,8 @@ class Correction(models.Model):
     def __str__(self):
         return f"Correction to {self.brief} ({self.at:%Y-%m-%d})"
 
+
+add_renditions(Brief, "lead_image", (480, 800, 1200))
 
 # Revisions and share-preview links live in their own module; importing them here registers them.
 from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

@@ -1,9 +1,17 @@
+import datetime
+
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db.models import Case, Q, When, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from issues.models import Issue
 
+from . import cards, citations, pdf
 from .models import Brief, BriefType
 from .related import brief_page_queryset, suggestions_for
 
@@ -11,14 +19,35 @@ from .related import brief_page_queryset, suggestions_for
 FLASH_BRIEF_SLUG = "flash-brief"
 
 
+# The home page's lead story is the newest brief with a picture, or else the newest of this type.
+LEAD_TYPE_SLUG = "analysis"
+
+
 class HomeView(TemplateView):
+    """A lead story, the latest briefs other than Flash Briefs (which have their own column: no
+    brief is listed twice), and the featured issues with their pictures and descriptions."""
+
     template_name = "briefs/home.html"
 
     def get_context_data(self, **kwargs):
         live = Brief.objects.live()
+        lead = (
+            live.select_related("type")
+            .annotate(
+                lead_rank=Case(When(~Q(lead_image=""), then=0), When(type__slug=LEAD_TYPE_SLUG, then=1), default=2)
+            )
+            .order_by("lead_rank", "-published_at", "-pk")
+            .first()
+        )
+        exclude = [lead.pk] if lead else []
+        latest = list(live.exclude(pk__in=exclude).exclude(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:8])
+        flash = list(live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6])
+        # One query for the authors of the lead, of every card and of every Flash Brief.
+        prefetch_related_objects([b for b in [lead, *latest, *flash] if b is not None], "authors")
         return super().get_context_data(
-            latest=live.with_cards()[:8],
-            flash_briefs=live.filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6],
+            lead=lead,
+            latest=latest,
+            flash_briefs=flash,
             featured_issues=Issue.objects.filter(featured=True),
             **kwargs,
         )
@@ -71,3 +100,63 @@ class RobotsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sitemap_url=f"{settings.SITE_URL}/sitemap.xml", **kwargs)
+
+
+# The brief's files: PDF, social card, citations. Each starts from a live brief (a withdrawn,
+# expired or scheduled one is a 404, like its page) and is served from storage once made.
+
+
+def live_brief(year, month, day, slug):
+    """The live brief at this date and slug, with everything its page shows, or a 404."""
+    brief = get_object_or_404(brief_page_queryset(), slug=slug)
+    try:
+        asked = datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such date.") from None
+    if brief.public_date != asked:
+        raise Http404("The brief was published on another day.")
+    return brief
+
+
+def stored_file(name, content_type, filename):
+    response = FileResponse(default_storage.open(name), content_type=content_type, filename=filename)
+    # The name changes with the content: a browser may keep it, but not past a withdrawal for long.
+    response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
+    return response
+
+
+@require_safe
+def brief_pdf(request, year, month, day, slug):
+    brief = live_brief(year, month, day, slug)
+    return stored_file(pdf.brief_pdf(brief, request), "application/pdf", f"{brief.slug}.pdf")
+
+
+@require_safe
+def brief_card(request, year, month, day, slug):
+    brief = live_brief(year, month, day, slug)
+    return stored_file(cards.brief_card(brief), "image/png", f"{brief.slug}.png")
+
+
+@require_safe
+def site_card(request):
+    return stored_file(cards.site_card(), "image/png", "card.png")
+
+
+@require_safe
+def cite_bibtex(request, year, month, day, slug):
+    brief = live_brief(year, month, day, slug)
+    response = HttpResponse(
+        citations.bibtex(brief, accessed=timezone.now()), content_type="application/x-bibtex; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.bib"'
+    return response
+
+
+@require_safe
+def cite_ris(request, year, month, day, slug):
+    brief = live_brief(year, month, day, slug)
+    response = HttpResponse(
+        citations.ris(brief, accessed=timezone.now()), content_type="application/x-research-info-systems; charset=utf-8"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.ris"'
+    return response

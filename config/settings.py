@@ -378,3 +378,14 @@ ALERTS = {
     # per-client limit; without it every reader shares the proxy's address.
     "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
 }
+
+# --- The institute's public face (#13): site pages, image renditions, PDFs, social cards. ---
+INSTALLED_APPS += ["imagekit", "pictures", "pages"]
+# Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
+# renders: a page asks for a rendition's URL without touching storage or the cache.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+# WeasyPrint logs every layout step at INFO.
+LOGGING.setdefault("loggers", {}).update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
+# Browsers apply the feeds' XSLT stylesheet only when it is served as XSLT (we send nosniff).
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}

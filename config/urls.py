@@ -31,6 +31,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("experts/", include("experts.urls")),
     path("subscribe/", include("subscriptions.urls")),
+    path("", include("pages.urls")),
     path("", include("briefs.urls")),
 ]
 

@@ -1,9 +1,11 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
+from pictures.renditions import add_renditions, picture
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -27,7 +29,15 @@ class Expert(models.Model):
         max_length=200, blank=True, validators=NAME_VALIDATORS, help_text="Program or center; groups the experts page."
     )
     bio = RichTextField(blank=True)
-    photo = models.ImageField(upload_to="experts/", blank=True)
+    photo = models.ImageField(
+        upload_to="experts/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="A portrait; cropped to a square around its centre. Without one, the expert's initials show.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     issues = models.ManyToManyField(
         "issues.Issue", blank=True, related_name="experts", verbose_name="issues of expertise"
     )
@@ -51,3 +61,11 @@ class Expert(models.Model):
 
     def get_absolute_url(self):
         return reverse("experts:detail", kwargs={"slug": self.slug})
+
+    @cached_property
+    def picture(self):
+        """Square renditions of the photo (pictures.renditions), or None: templates then show initials."""
+        return picture(self, "photo", alt=f"Portrait of {self.name}")
+
+
+add_renditions(Expert, "photo", (96, 192, 320), square=True)

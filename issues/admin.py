@@ -16,7 +16,7 @@ class IssueAdmin(NoLostUpdateAdminMixin, SafeAutocompleteAdminMixin, admin.Model
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
-    fields = ["name", "slug", "parent", "description", "sort_order", "featured"]
+    fields = ["name", "slug", "parent", "description", "image", "image_alt", "sort_order", "featured"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent")

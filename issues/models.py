@@ -3,10 +3,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from taggit.models import TagBase
 
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
+from pictures.renditions import add_renditions, picture
 
 
 def descendant_ids_from(pairs, root_pk):
@@ -54,6 +56,22 @@ class Issue(TagBase):
         default=0, help_text="Lower numbers come first among issues with the same parent."
     )
     featured = models.BooleanField(default=False, help_text="Show this issue on the home page.")
+    image = models.ImageField(
+        blank=True,
+        upload_to="issues/",
+        width_field="image_width",
+        height_field="image_height",
+        help_text="Optional. A landscape picture for the issue's page and the home page (at least 800 pixels wide).",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="Required with a picture: what it shows.",
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -74,6 +92,10 @@ class Issue(TagBase):
     def get_absolute_url(self):
         return reverse("issues:detail", kwargs={"slug": self.slug})
 
+    @cached_property
+    def picture(self):
+        return picture(self, "image", alt=self.image_alt, width=self.image_width, height=self.image_height)
+
     def ancestors(self):
         """Parents from the top down (a short walk: the taxonomy is two or three levels deep)."""
         chain, seen, node = [], {self.pk}, self.parent
@@ -86,6 +108,8 @@ class Issue(TagBase):
     def clean(self):
         super().clean()
         self.validate_parent()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the picture for readers who cannot see it."})
 
     def save(self, *args, **kwargs):
         # Forms call clean(); this also guards the shell, imports and data migrations.
@@ -104,3 +128,6 @@ class Issue(TagBase):
                 break
             seen.add(node.pk)
             node = node.parent
+
+
+add_renditions(Issue, "image", (400, 800))

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
-"""Screenshots of the public site for the README: docs/screenshots/brief.png and issue.png.
+"""Screenshots of the public site for the README: docs/screenshots/home.png, brief.png and issue.png
+at 1280 px, and home-360.png, brief-360.png and issue-360.png as a phone shows them.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--width 1280]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--widths 1280 360]
 
 What it does, so it can run on any machine with Debian's chromium:
 1. builds a throw-away SQLite database in a temporary folder (your db.sqlite3 is never touched),
@@ -9,7 +10,8 @@ What it does, so it can run on any machine with Debian's chromium:
    small built-in sample (the 24 April 2024 Flash Brief and its neighbours);
 2. serves it with `manage.py runserver --noreload` on 127.0.0.1 and a free port, stopped by PID;
 3. drives /usr/bin/chromium (or $CHROMIUM) through Playwright's Python API, headless, and saves a
-   full-page PNG of the brief with the most expert quotes and of the issue with the most briefs.
+   full-page PNG of the home page, of the brief with a lead picture and the most expert quotes and of
+   the issue with the most briefs (pictures and renditions go to the temporary folder too).
 Never run `playwright install`: it downloads another browser; Debian's chromium is enough.
 """
 
@@ -46,6 +48,9 @@ def free_port():
 
 def setup_django(database):
     os.environ["DEBUG"] = "1"
+    # The demo institute's name, and media in the throw-away folder (lead pictures, renditions).
+    os.environ.setdefault("SITE_NAME", "Northgate Institute")
+    os.environ.setdefault("MEDIA_ROOT", str(Path(database).parent / "media"))
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
@@ -170,12 +175,18 @@ def sample_content():
 
 
 def pick_pages():
-    from django.db.models import Count, Q
+    from django.db.models import Case, Count, Q, When
 
     from briefs.models import Brief
     from issues.models import Issue
 
-    brief = Brief.objects.live().annotate(n=Count("quotes")).order_by("-n", "-published_at").first()
+    no_picture = Case(When(lead_image="", then=1), default=0)
+    brief = (
+        Brief.objects.live()
+        .annotate(n=Count("quotes"), no_picture=no_picture)
+        .order_by("no_picture", "-n", "-published_at")
+        .first()
+    )
     live_links = Q(brief_links__content_object__in=Brief.objects.live())
     issue = (
         Issue.objects.filter(parent__isnull=True)
@@ -185,7 +196,7 @@ def pick_pages():
     )
     if brief is None or issue is None:
         sys.exit("The demo data has no live brief or no issue to photograph.")
-    return {"brief": brief.get_absolute_url(), "issue": issue.get_absolute_url()}
+    return {"home": "/", "brief": brief.get_absolute_url(), "issue": issue.get_absolute_url()}
 
 
 def wait_for(url, seconds=30):
@@ -211,15 +222,20 @@ def shoot(base, pages, out, width):
             response = page.goto(base + path, wait_until="networkidle")
             if response is None or response.status != 200:
                 raise SystemExit(f"{path} answered {response.status if response else 'nothing'}, not 200.")
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
-            print(f"{out / f'{name}.png'}  <-  {path}")
+            # Lazy pictures below the fold load as a reader scrolls to them: scroll, as a reader would.
+            page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            page.evaluate("() => window.scrollTo(0, 0)")
+            filename = f"{name}.png" if width == 1280 else f"{name}-{width}.png"
+            page.screenshot(path=str(out / filename), full_page=True)
+            print(f"{out / filename}  <-  {path} at {width} px")
         browser.close()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--widths", type=int, nargs="+", default=[1280, 360])
     parser.add_argument(
         "--also",
         nargs="*",
@@ -239,14 +255,15 @@ def main():
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
-            env={**os.environ, "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(ROOT / "media"))},
+            env=dict(os.environ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/robots.txt")
-            shoot(base, pages, args.out, args.width)
+            for width in args.widths:
+                shoot(base, pages, args.out, width)
         finally:
             server.send_signal(signal.SIGTERM)
             try:

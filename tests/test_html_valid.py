@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from experts.models import Expert
 from tests.conftest import require_tool, vnu_jar
+from tests.factories import BriefFactory, IssueFactory
 from tests.site_data import build_site, public_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.vnu]
@@ -18,13 +19,26 @@ pytestmark = [pytest.mark.django_db, pytest.mark.vnu]
 
 def rendered_pages(client):
     site = build_site(3)
-    pages = {url: client.get(url).content.decode() for url in public_urls(site)}
+    urls = [*public_urls(site), *picture_pages(site), "/about/", "/contact/", "/privacy/"]
+    pages = {url: client.get(url).content.decode() for url in urls}
     pages["expert, explicit pages"] = client.get(f"{site.expert.get_absolute_url()}?page=1&quoted=1").content.decode()
     not_found = client.get("/no-such-page/")
     assert not_found.status_code == 404
     pages["404"] = not_found.content.decode()
     pages["500"] = render_to_string("500.html")
     return pages
+
+
+def picture_pages(site):
+    """A brief with a lead picture and an issue with its own (#13): <picture>, srcset, captions."""
+    from tests.test_pictures import jpeg
+
+    brief = BriefFactory(
+        title="Tankers", slug="tankers", issues=[site.issue], lead_image=jpeg(), lead_image_alt="A tanker",
+        lead_image_caption="In the Strait.", lead_image_credit="Reuters",
+    )  # fmt: skip
+    IssueFactory(name="Gaza", slug="gaza", featured=True, image=jpeg(), image_alt="Rubble")
+    return [brief.get_absolute_url(), "/issues/gaza/"]
 
 
 def nu_errors(pages, tmp_path):
@@ -52,7 +66,7 @@ def nu_errors(pages, tmp_path):
 
 def test_every_page_type_passes_the_nu_html_checker(client, tmp_path):
     pages = rendered_pages(client)
-    assert len(pages) == 12
+    assert len(pages) == 17
     assert nu_errors(pages, tmp_path) == []
 
 

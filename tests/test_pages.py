@@ -31,10 +31,14 @@ def test_every_public_page_answers_with_one_h1_and_a_strict_csp(client, site):
         assert 'href="#main"' in html and '<main id="main"' in html, url
         csp = response.headers["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp, url
-        # No inline styles or executable inline scripts: only JSON-LD data blocks carry a nonce.
+        # No inline styles or executable inline scripts: only JSON-LD data blocks carry a nonce, and
+        # scripts are our own static files (the brief's copy buttons), empty elements with a src.
         assert "style=" not in html and "<style" not in html, url
-        for tag in re.findall(r"<script[^>]*>", html):
-            assert 'type="application/ld+json"' in tag and "nonce=" in tag, (url, tag)
+        for tag in re.findall(r"<script[^>]*>(?:(?!</script>).)*</script>", html, re.S):
+            if " src=" in tag:
+                assert re.fullmatch(r'<script src="/static/[\w/.-]+\.js" defer></script>', tag), (url, tag)
+            else:
+                assert 'type="application/ld+json"' in tag and "nonce=" in tag, (url, tag)
 
 
 def test_head_has_title_description_canonical_social_tags_and_feeds(client, site):
@@ -45,7 +49,7 @@ def test_head_has_title_description_canonical_social_tags_and_feeds(client, site
     assert f'<link rel="canonical" href="{url}">' in html
     assert f'<meta property="og:url" content="{url}">' in html
     assert '<meta property="og:type" content="article">' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html  # with the brief's card (#13)
     for href in ("/feed/", "/feed/atom/", "/types/flash-brief/feed/", "/types/flash-brief/feed/atom/"):
         assert f'href="{href}"' in html
 
@@ -271,10 +275,13 @@ def test_issue_index_is_a_tree_with_live_counts_of_the_issue_and_its_descendants
     BriefFactory(issues=[network], status=Brief.Status.DRAFT)
     html = text(client.get("/issues/"))
     compact = re.sub(r"\s+", " ", html)
-    assert re.search(r'href="/issues/iran/">Iran</a> <span class="count">2 briefs</span> <ul class="issue-tree"> <li> '
-                     r'<a href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
+    assert re.search(r'<li> <a class="issue-name" href="/issues/iran/">Iran</a> <span class="count">2 briefs</span> '
+                     r'<ul class="issue-tree"> <li> '
+                     r'<a class="issue-name" href="/issues/iran-global-threat-network/">Iran Global Threat Network</a> '
                      r'<span class="count">2 briefs</span>', compact)  # fmt: skip
-    assert '">Empty</a> <span class="count">0 briefs</span>' in compact
+    # An issue with nothing live is muted (#13), its count in words.
+    empty = '<li class="is-empty"> <a class="issue-name" href="/issues/empty/">Empty</a>'
+    assert f'{empty} <span class="count">no briefs yet</span>' in compact
 
 
 def test_issue_page_lists_briefs_of_the_issue_and_its_descendants_with_experts(client):
@@ -329,7 +336,7 @@ def test_expert_profile_shows_photo_bio_issues_authored_and_quoted_briefs(client
     briefs, quoted = html.split('id="quoted"')
     assert "Written by Jane" in briefs and "Quoting Jane" not in briefs
     assert f'<a href="{quoting.get_absolute_url()}#analysis">Sanctions bite slowly but surely.</a>' in quoted
-    assert '<meta property="og:image" content="http://localhost:8000/media/experts/' in html
+    assert '<meta property="og:image" content="http://localhost:8000/media/renditions/experts/' in html
 
 
 def test_expert_profile_paginates_its_two_lists_independently(client):

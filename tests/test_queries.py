@@ -20,7 +20,8 @@ def _render_every_time(settings):
 
 PINS = {
     # page: (URL from the sample site, queries)
-    "home": (lambda s: "/", 4),  # latest briefs + their authors, Flash Briefs, featured issues
+    # lead story (#13), latest briefs, the authors of both, Flash Briefs, featured issues
+    "home": (lambda s: "/", 5),
     "all briefs": (lambda s: "/briefs/", 3),  # count, page, authors
     "type": (lambda s: s.brief_type.get_absolute_url(), 4),  # + the type
     # brief + authors, issues, corrections, quotes with experts, live related links, suggestions

@@ -20,8 +20,9 @@ from issues.models import Issue
 
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..pagecache import invalidate_public_pages
-from .content import BRIEF_TYPES, EXPERTS, ISSUES
+from .content import BRIEF_TYPES, EXPERTS, INSTITUTE, ISSUES
 from .generate import brief_specs
+from .pictures import sync_picture
 
 DEMO_LOGIN = {"url": "/admin/", "username": "admin", "password": "admin"}
 MODELS = ["BriefType", "Issue", "Expert", "Brief", "ExpertQuote", "RelatedLink", "User"]
@@ -124,7 +125,7 @@ def sync_photo(expert, index):
         default_storage.save(name, ContentFile(portrait(expert.name, index)))
     if expert.photo != name:
         expert.photo = name
-        expert.save(update_fields=["photo", "updated_at"])
+        expert.save(update_fields=["photo", "photo_width", "photo_height", "updated_at"])
         return True
     return False
 
@@ -152,6 +153,9 @@ def load_issues(report):
             sort_order=sort_order,
             description=description,
         )
+        if featured:  # featured issues show a picture on the home page (#13)
+            touched = sync_picture(issues[slug], "image", "issues", alt=f"An abstract landscape standing for {name}")
+            state = "updated" if state == "unchanged" and touched else state
         report.add("Issue", state)
     return issues
 
@@ -221,6 +225,12 @@ def load_briefs(report, *, types, issues, experts, now):
         )
         touched = sync_m2m(brief.issues, [issues[s] for s in spec["issues"]], state=state)
         touched |= sync_m2m(brief.authors, [experts[s] for s in spec["authors"]], state=state)
+        if spec.get("picture"):
+            touched |= sync_picture(
+                brief, "lead_image", "briefs/lead", alt=spec["picture"],
+                lead_image_caption="An illustration drawn for the demo content.",
+                lead_image_credit=f"{INSTITUTE} demo",
+            )  # fmt: skip
         briefs[spec["slug"]], states[spec["slug"]] = brief, (state, touched)
     # Second pass: related links may point at any demo brief, so all of them must exist first.
     for spec in specs:
