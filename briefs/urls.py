@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from search.views import ArchiveView
+
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
@@ -12,7 +14,7 @@ register_converter(TwoDigitConverter, "dd")
 app_name = "briefs"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("briefs/", cache_public_page(views.BriefListView.as_view()), name="list"),
+    path("briefs/", cache_public_page(ArchiveView.as_view()), name="list"),  # filterable (#12)
     path(
         "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cache_public_page(views.BriefDetailView.as_view()),

@@ -241,3 +241,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Search (#12): the search app (index upkeep, /search/, the search log) -------------------------
+INSTALLED_APPS += ["search"]
+# A query is cut (never refused) at this many characters.
+SEARCH_MAX_QUERY_LENGTH = 200

@@ -25,6 +25,7 @@ urlpatterns = [
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
     path("issues/", include("issues.urls")),
     path("experts/", include("experts.urls")),
+    path("search/", include("search.urls")),
     path("", include("briefs.urls")),
 ]
 

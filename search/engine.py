@@ -1,0 +1,100 @@
+"""Matching, ranking and excerpts on each database, behind one small interface.
+
+PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)`` (GIN index),
+``ts_rank`` and ``ts_headline``. SQLite: the FTS5 table, ``bm25()`` with column weights and
+``snippet()``. Either way the query starts from ``Brief.objects.live()``, decided at query time.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, FloatField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .index import MARK_END, MARK_START
+from .models import BriefDocument
+
+# FTS5 columns: title, summary, people, quotes, body (weights as PostgreSQL's A, B, B, B, C).
+BM25 = "bm25(search_fts, 10.0, 4.0, 4.0, 4.0, 1.0)"
+FTS_IDS = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+EXCERPT_WORDS = 30
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def _ts_query(parsed):
+    return SearchQuery(parsed.websearch(), search_type="websearch", config="english")
+
+
+def matching(queryset, parsed):
+    """``queryset`` (briefs) narrowed to those matching ``parsed``; unchanged for an empty query."""
+    if not parsed:
+        return queryset
+    if is_postgresql():
+        return queryset.filter(search_document__vector=_ts_query(parsed))
+    if wanted := parsed.fts5_wanted():
+        queryset = queryset.filter(pk__in=RawSQL(FTS_IDS, [wanted]))
+    if excluded := parsed.fts5_excluded():
+        queryset = queryset.exclude(pk__in=RawSQL(FTS_IDS, [excluded]))
+    return queryset
+
+
+def ranked(queryset, parsed, *, by_date):
+    """Matching briefs in result order: relevance first (newest first among equals), or by date."""
+    if by_date or not parsed.clauses:
+        return queryset.order_by("-published_at", "-pk")
+    if is_postgresql():
+        rank = SearchRank(F("search_document__vector"), _ts_query(parsed))
+        return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+    # bm25() is smaller for better matches. Read for the matching rows only (they are already
+    # narrowed by the IN subquery), by rowid.
+    rank = RawSQL(
+        f"SELECT {BM25} FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = briefs_brief.id",
+        [parsed.fts5_wanted()],
+        output_field=FloatField(),
+    )
+    return queryset.annotate(rank=rank).order_by("rank", "-published_at", "-pk")
+
+
+def marked(text):
+    """An excerpt with the database's match marks as <mark> elements, everything else escaped."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    if html.count("<mark>") != html.count("</mark>"):  # a cut through a mark: drop them all
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return mark_safe(html)
+
+
+def excerpts(brief_ids, parsed):
+    """{brief id: highlighted excerpt} for the briefs on one results page (one query)."""
+    if not brief_ids or not parsed.clauses:
+        return {}
+    if is_postgresql():
+        text = Concat("summary", Value(" "), "quotes", Value(" "), "body")
+        headline = SearchHeadline(
+            text,
+            _ts_query(parsed),
+            config="english",
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_fragments=2,
+            min_words=12,
+            max_words=EXCERPT_WORDS,
+            fragment_delimiter=" … ",
+        )
+        rows = BriefDocument.objects.filter(pk__in=brief_ids).annotate(excerpt=headline).values_list("pk", "excerpt")
+    else:
+        # Excerpts come from the text columns, not the title (shown anyway) or the names.
+        expression = "{summary quotes body} : (" + parsed.fts5_wanted() + ")"
+        placeholders = ", ".join(["%s"] * len(brief_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet(search_fts, -1, %s, %s, '…', {EXCERPT_WORDS}) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})",
+                [MARK_START, MARK_END, expression, *brief_ids],
+            )
+            rows = cursor.fetchall()
+    return {pk: marked(text) for pk, text in rows if text and MARK_START in text}
