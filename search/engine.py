@@ -7,7 +7,7 @@ PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)``
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Value
+from django.db.models import F, FloatField, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -73,7 +73,7 @@ def excerpts(brief_ids, parsed):
     if not brief_ids or not parsed.clauses:
         return {}
     if is_postgresql():
-        text = Concat("summary", Value(" "), "quotes", Value(" "), "body")
+        text = Concat("summary", Value(" "), "quotes", Value(" "), "body", output_field=TextField())
         headline = SearchHeadline(
             text,
             _ts_query(parsed),

@@ -16,6 +16,7 @@ from .query import WORD
 
 CUTOFF = 0.75  # how alike (difflib ratio) a suggestion must be
 MAX_TITLES = 200
+TRIGRAM_THRESHOLD = 0.3
 
 
 def key(text):
@@ -37,13 +38,16 @@ def all_experts():
 def _title_words(words):
     live = Brief.objects.live()
     if is_postgresql():
+        from django.db import connection
         from django.db.models import Q
 
+        with connection.cursor() as cursor:  # pg_trgm's default (0.6) misses two swapped letters
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
         similar = Q()
         for word in words:
             similar |= Q(search_document__title__trigram_word_similar=word)
-        live = live.filter(similar)[:MAX_TITLES]
-    titles = live.order_by().values_list("title", flat=True)
+        live = live.filter(similar).order_by()[:MAX_TITLES]
+    titles = live.values_list("title", flat=True)
     return {word.lower() for title in titles for word in WORD.findall(title) if len(word) > 2}
 
 
