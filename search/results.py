@@ -143,7 +143,8 @@ def run(request, *, with_text=True):
 
     live = engine.matching(Brief.objects.live(), parsed)
     results = engine.ranked(facets.filtered(live, filters, trees), parsed, by_date=filters["sort"] == "date")
-    results = results.select_related("type").prefetch_related("authors", "issues")
+    # Result cards show issues; the archive's cards (briefs' own) do not.
+    results = results.select_related("type").prefetch_related("authors", *(["issues"] if with_text else []))
     page = paginate_or_404(results, params.get("page"), PER_PAGE)
     found = page.paginator.count
     page_briefs = list(page.object_list)

@@ -120,7 +120,7 @@ def test_any_query_string_is_answered_never_a_500(client, briefs, q):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    q=st.text(alphabet=st.sampled_from(list('ab -"*^:()OR or NEAR{}\\\'%_')), max_size=40),
+    q=st.text(alphabet=st.sampled_from(list("ab -\"*^:()OR or NEAR{}\\'%_")), max_size=40),
     issue=st.text(max_size=10),
     start=st.text(max_size=12),
     page=st.one_of(st.none(), st.text(max_size=4)),
