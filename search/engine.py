@@ -5,6 +5,9 @@ PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)``
 ``snippet()``. Either way the query starts from ``Brief.objects.live()``, decided at query time.
 """
 
+import functools
+import operator
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, FloatField, TextField, Value
@@ -27,7 +30,18 @@ def is_postgresql():
 
 
 def _ts_query(parsed):
-    return SearchQuery(parsed.websearch(), search_type="websearch", config="english")
+    """The parsed query as one tsquery: websearch_to_tsquery per term, grouped as the parser says."""
+
+    def term(phrase):
+        return SearchQuery(parsed.websearch_term(phrase), search_type="websearch", config="english")
+
+    query = None
+    for clause in parsed.clauses:
+        either = functools.reduce(operator.or_, (term(phrase) for phrase in clause))
+        query = either if query is None else query & either
+    for phrase in parsed.excluded:
+        query = ~term(phrase) if query is None else query & ~term(phrase)
+    return query
 
 
 def matching(queryset, parsed):

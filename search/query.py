@@ -1,9 +1,11 @@
 """One parser for what readers type, and its two safe renderings.
 
 Readers get web-search syntax on both databases: words (all must match), "quoted phrases",
-``-word`` and ``-"a phrase"`` to exclude, and ``or`` between two terms. Everything else is a word:
-quotes without a partner, ``*``, ``^``, ``:``, ``NEAR``, SQL. A term keeps only its letters and digits,
-so what reaches PostgreSQL's ``websearch_to_tsquery`` or an FTS5 ``MATCH`` can never be read as
+``-word`` and ``-"a phrase"`` to exclude, and ``or`` between two terms, binding tighter than the
+implicit "and" as in web search engines: ``iran or iraq militia`` is (iran or iraq) and militia.
+Everything else is a word: quotes without a partner, ``*``, ``^``, ``:``, ``NEAR``, SQL. A term
+keeps only its letters and digits, so what reaches PostgreSQL's ``websearch_to_tsquery`` (one
+call per term, combined with ``&&``, ``||`` and ``!!``) or an FTS5 ``MATCH`` can never be read as
 syntax: every FTS5 term is a quoted string, and websearch_to_tsquery never raises on any input.
 """
 
@@ -41,16 +43,12 @@ class ParsedQuery:
         """Every wanted word, in order (for suggestions and exact-name matches)."""
         return [word for clause in self.clauses for phrase in clause for word in phrase]
 
-    def websearch(self):
-        """Input for PostgreSQL's websearch_to_tsquery (accents folded: the vector holds folded words)."""
-
-        def term(phrase):
-            words = [fold(word) for word in phrase]
-            return f'"{" ".join(words)}"' if len(words) > 1 else words[0]
-
-        parts = [" or ".join(term(phrase) for phrase in clause) for clause in self.clauses]
-        parts += [f"-{term(phrase)}" for phrase in self.excluded]
-        return " ".join(parts)
+    @staticmethod
+    def websearch_term(phrase):
+        """One term as input for PostgreSQL's websearch_to_tsquery, accents folded (the vector
+        holds folded words). Terms are combined by the caller, so "or" binds as tightly as on SQLite."""
+        words = [fold(word) for word in phrase]
+        return f'"{" ".join(words)}"' if len(words) > 1 else words[0]
 
     def fts5_wanted(self):
         """The FTS5 MATCH expression for the wanted terms ('' when there are none)."""

@@ -84,6 +84,9 @@ def test_or_finds_either_word(client, library):
     assert set(titles) == {"Oil sanctions on Venezuela", "Remittances to Cuba"}
     _, titles = search(client, "venezuela cuba")
     assert titles == []
+    # "or" binds tighter than the implicit "and", on both databases: (venezuela or cuba) and remittances.
+    _, titles = search(client, "venezuela or cuba remittances")
+    assert titles == ["Remittances to Cuba"]
 
 
 def test_a_title_match_ranks_above_a_body_match_and_ties_go_newest_first(client, library):
