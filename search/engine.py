@@ -10,7 +10,7 @@ import operator
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, TextField, Value
+from django.db.models import F, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -64,14 +64,39 @@ def ranked(queryset, parsed, *, by_date):
     if is_postgresql():
         rank = SearchRank(F("search_document__vector"), _ts_query(parsed))
         return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
-    # bm25() is smaller for better matches. Read for the matching rows only (they are already
-    # narrowed by the IN subquery), by rowid.
-    rank = RawSQL(
-        f"SELECT {BM25} FROM search_fts WHERE search_fts MATCH %s AND search_fts.rowid = briefs_brief.id",
-        [parsed.fts5_wanted()],
-        output_field=FloatField(),
-    )
-    return queryset.annotate(rank=rank).order_by("rank", "-published_at", "-pk")
+    return FtsRanked(queryset.order_by("-published_at", "-pk"), parsed.fts5_wanted())
+
+
+class FtsRanked:
+    """SQLite's results in bm25 order, for the paginator: ``count()`` and slices.
+
+    bm25() can only be read in the query that holds the FTS5 MATCH. Joined to briefs in one ORM
+    query, SQLite's planner walks the live briefs and runs the full-text query once per brief (1 s
+    at 10,000 briefs); a MATERIALIZED CTE makes it run the full-text query once, then join. A slice
+    is then two queries: the ids of the page, and those briefs (in ``queryset``'s prefetching).
+    """
+
+    def __init__(self, queryset, wanted):
+        self.queryset, self.wanted = queryset, wanted
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, page):
+        inner, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH matched AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_fts "
+                "WHERE search_fts MATCH %s) "
+                "SELECT b.id FROM matched JOIN briefs_brief b ON b.id = matched.id "
+                f"WHERE b.id IN ({inner}) ORDER BY matched.rank, b.published_at DESC, b.id DESC LIMIT %s OFFSET %s",
+                [self.wanted, *params, page.stop - page.start, page.start],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        by_id = {brief.pk: brief for brief in self.queryset.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def marked(text):

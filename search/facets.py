@@ -4,8 +4,8 @@ kept, so picking a value never hides the alternatives; an issue counts its sub-i
 import datetime
 
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
 
 from briefs.models import Brief, BriefIssue, ExpertQuote
 from experts.models import Expert
@@ -79,6 +79,26 @@ def type_counts(queryset):
     return dict(queryset.order_by().values("type_id").annotate(n=Count("pk")).values_list("type_id", "n"))
 
 
-def year_counts(queryset):
-    rows = queryset.order_by().annotate(year=ExtractYear("published_at")).values("year").annotate(n=Count("pk"))
-    return sorted(((row["year"], row["n"]) for row in rows), reverse=True)
+def year_counts(queryset, max_years=60):
+    """[(year, matching briefs published that year in the site's time zone)], newest first.
+
+    Two cheap queries (the range of dates, then one count per year as plain comparisons) rather
+    than one that converts every brief's date to a year (a function call per row on SQLite).
+    """
+    bounds = queryset.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
+    if bounds["first"] is None:
+        return []
+    last = timezone.localtime(bounds["last"]).year
+    first = max(timezone.localtime(bounds["first"]).year, last - max_years + 1)
+    counts = {
+        f"y{year}": Count(
+            "pk",
+            filter=Q(
+                published_at__gte=day_start(datetime.date(year, 1, 1)),
+                published_at__lt=day_start(datetime.date(year + 1, 1, 1)),
+            ),
+        )
+        for year in range(first, last + 1)
+    }
+    row = queryset.order_by().aggregate(**counts)
+    return [(int(key[1:]), count) for key, count in sorted(row.items(), reverse=True) if count]

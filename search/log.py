@@ -1,9 +1,11 @@
 """The search log: how often each normalised query was searched per day, and how often it found nothing.
 
-Recording is one upsert in its own savepoint; any database error is logged and swallowed, so a
-search never fails (or waits on a retry) because of it. Nothing about the reader is stored.
+Recording is one upsert (in a savepoint inside a transaction), run once the response is sent; any
+database error is logged and swallowed, so a search never fails or waits because of it. Nothing
+about the reader is stored.
 """
 
+import contextlib
 import logging
 
 from django.db import DatabaseError, connection, transaction
@@ -26,8 +28,11 @@ def record_search(*, query, found):
         return
     table = SearchLog._meta.db_table
     empty = 0 if found else 1
+    # Inside a transaction (tests, ATOMIC_REQUESTS) a savepoint keeps a failure from spoiling it;
+    # otherwise the statement commits on its own.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with guard, connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (day, query, count, zero_results) VALUES (%s, %s, 1, %s) "
                 f"ON CONFLICT (day, query) DO UPDATE SET count = {table}.count + 1, "

@@ -125,7 +125,7 @@ def build_facets(live, filters, trees, issues, types, params):
         Facet("expert", "Expert", experts, with_params(params, expert=None)),
         Facet("type", "Type", kinds, with_params(params, type=None)),
         Facet("year", "Year", year_options, with_params(params, from_=None, to=None)),
-    ]
+    ], expert_rows
 
 
 def run(request, *, with_text=True):
@@ -142,9 +142,10 @@ def run(request, *, with_text=True):
     trees = facets.subtrees(issues)
 
     live = engine.matching(Brief.objects.live(), parsed)
-    results = engine.ranked(facets.filtered(live, filters, trees), parsed, by_date=filters["sort"] == "date")
     # Result cards show issues; the archive's cards (briefs' own) do not.
-    results = results.select_related("type").prefetch_related("authors", *(["issues"] if with_text else []))
+    shown = facets.filtered(live, filters, trees).select_related("type")
+    shown = shown.prefetch_related("authors", *(["issues"] if with_text else []))
+    results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
     page = paginate_or_404(results, params.get("page"), PER_PAGE)
     found = page.paginator.count
     page_briefs = list(page.object_list)
@@ -152,6 +153,7 @@ def run(request, *, with_text=True):
     for brief in page_briefs:
         brief.excerpt = excerpts.get(brief.pk)
 
+    built_facets, expert_rows = build_facets(live, filters, trees, issues, types, params)
     context = {
         "form": form,
         "messages_for_search": form.messages(),
@@ -166,15 +168,16 @@ def run(request, *, with_text=True):
         "page_obj": page,
         "results": page_briefs,
         "found": found,
-        "facets": build_facets(live, filters, trees, issues, types, params),
+        "facets": built_facets,
         "is_filtered": any(filters[name] for name in ("issue", "expert", "type", "from", "to")),
         "clear_filters_url": with_params(QueryDict(mutable=True), q=filters["q"] or None),
     }
     if parsed:
-        experts = suggest.all_experts()
+        # An expert named exactly is among the experts of the results (names are searched).
+        experts = [expert for expert, _ in expert_rows]
         context["named_issue"], context["named_expert"] = suggest.named(filters["q"], issues, experts)
         if not found:
-            better = suggest.did_you_mean(filters["q"], parsed.words, issues, experts)
+            better = suggest.did_you_mean(filters["q"], parsed.words, issues, suggest.all_experts())
             if better and better.casefold() != filters["q"].casefold():
                 context["did_you_mean"] = better
                 context["did_you_mean_url"] = with_params(params, q=better)

@@ -1,3 +1,5 @@
+import functools
+
 from django.views.generic import TemplateView
 
 from . import results
@@ -9,11 +11,18 @@ class SearchView(TemplateView):
 
     template_name = "search/search.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**results.run(self.request), **kwargs)
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        response = self.render_to_response(context)
         if context["query"] and context["page_obj"].number == 1:  # later pages are the same search
-            record_search(query=context["query"], found=context["found"])
-        return context
+            # Recorded when the response is closed, after the server has sent it: the reader never
+            # waits for the log (on SQLite its commit is a disk flush).
+            record = functools.partial(record_search, query=context["query"], found=context["found"])
+            response._resource_closers.append(record)
+        return response
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**results.run(self.request), **kwargs)
 
 
 class ArchiveView(TemplateView):
