@@ -20,6 +20,9 @@ def rendered_pages(client):
     site = build_site(3)
     pages = {url: client.get(url).content.decode() for url in public_urls(site)}
     pages["expert, explicit pages"] = client.get(f"{site.expert.get_absolute_url()}?page=1&quoted=1").content.decode()
+    # Search (#12): results with excerpts and facets, a "did you mean", the filtered archive.
+    for url in ["/search/?q=brief+quote", "/search/?q=brjef", f"/briefs/?issue={site.parent.slug}"]:
+        pages[url] = client.get(url).content.decode()
     not_found = client.get("/no-such-page/")
     assert not_found.status_code == 404
     pages["404"] = not_found.content.decode()
@@ -52,7 +55,7 @@ def nu_errors(pages, tmp_path):
 
 def test_every_page_type_passes_the_nu_html_checker(client, tmp_path):
     pages = rendered_pages(client)
-    assert len(pages) == 12
+    assert len(pages) == 15
     assert nu_errors(pages, tmp_path) == []
 
 
