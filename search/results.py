@@ -141,7 +141,7 @@ def run(request, *, with_text=True):
     parsed = parse(filters["q"])
     trees = facets.subtrees(issues)
 
-    live = engine.matching(Brief.objects.live(), parsed)
+    live = engine.matched_once(Brief.objects.live(), parsed)
     # Result cards show issues; the archive's cards (briefs' own) do not.
     shown = facets.filtered(live, filters, trees).select_related("type")
     shown = shown.prefetch_related("authors", *(["issues"] if with_text else []))
