@@ -39,8 +39,7 @@ class Facet:
 
 def with_params(params, **changes):
     """``?`` + the current parameters with ``changes`` (None removes one), always without ``page``."""
-    query = params.copy() if isinstance(params, QueryDict) else QueryDict(mutable=True)
-    query._mutable = True
+    query = params.copy()  # a QueryDict's copy is mutable
     query.pop("page", None)
     for name, value in changes.items():
         name = name.rstrip("_")  # from_ for "from"
