@@ -149,9 +149,9 @@ class BriefFeed(Feed):
     def render(self, obj, request, *, etag):
         """The feed as a response, rendered once per version and shared through the cache.
 
-        The ETag names the version (it changes whenever an entry could), so readers polling
-        without validators cost two queries, not a rendering. The cache lifetime bounds how long
-        a change the ETag cannot see (an expert's or issue's new name) takes to show.
+        The ETag names the version (it changes whenever an entry could: the page cache's
+        generation is part of it), so readers polling without validators cost two queries, not a
+        rendering.
         """
         key = "feed:" + etag.strip('"')
         rendered = cache.get(key)
@@ -164,31 +164,34 @@ class BriefFeed(Feed):
 
     def cached_freshness(self, request, obj):
         """``freshness()``, kept in the public page cache until content changes or the next
-        scheduled publication or expiry is due, so a poll that matches costs no aggregate query."""
-        if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-            return self.freshness(obj)
-        key = pagecache.cache_key("feed-freshness", request)
+        scheduled publication or expiry is due, so a poll that matches costs no aggregate query.
+        Feeds read no query parameters: a URL with any is answered but not kept."""
+        now = timezone.now()
+        if not pagecache.cacheable(request, params=()):
+            return self.freshness(obj, now)
+        # Feeds are not tagged per object: any public edit gives them a new key (read before freshness()).
+        key = pagecache.cache_key("feed-freshness", request, generation_value=pagecache.generation())
         kept = pagecache.get_kept(key)
-        now = timezone.now().timestamp()
         if kept is not None:
             etag, last_modified, due = kept
-            return Freshness(etag=etag, last_modified=last_modified, max_age=max(0, int(due - now)))
-        fresh = self.freshness(obj)
-        pagecache.keep(key, (fresh.etag, fresh.last_modified, now + fresh.max_age), fresh.max_age)
+            return Freshness(etag=etag, last_modified=last_modified, max_age=max(0, int(due - now.timestamp())))
+        fresh = self.freshness(obj, now)
+        due = now.timestamp() + fresh.max_age
+        pagecache.keep(key, (fresh.etag, fresh.last_modified, due), due)
         return fresh
 
-    def freshness(self, obj):
+    def freshness(self, obj, now):
         """ETag, Last-Modified and max-age for this feed, from one aggregate query.
 
         The query also looks at briefs that are published but not yet live (scheduled) or no
         longer live (expired, withdrawn). It reads only their times, never their content: the
         next scheduled publication or expiry bounds max-age, so a scheduled brief reaches readers
         and caches on time; recent expiries and edits move Last-Modified, so If-Modified-Since
-        never hides a change. Who is live is decided by ``live()`` alone (as a subquery).
+        never hides a change. Who is live is decided by ``live()`` alone (as a subquery), at ``now``:
+        the instant the caller read before anything else, so max-age never reaches past a change.
         """
-        now = timezone.now()
         published = Q(status=Brief.Status.PUBLISHED)
-        is_live = Q(pk__in=Brief.objects.live().values("pk"))
+        is_live = Q(pk__in=Brief.objects.live(at=now).values("pk"))
         figures = Brief.objects.filter(self.scope(obj)).aggregate(
             live_count=Count("pk", filter=is_live),
             # Any publication time reached (expired ones too: latest_expiry covers them); one
@@ -201,9 +204,14 @@ class BriefFeed(Feed):
         )
         changes = [figures[key] for key in ("latest_published", "latest_edit", "latest_expiry") if figures[key]]
         last_modified = int(max(changes).timestamp()) if changes else None
+        # What the figures cannot see (an author or issue renamed, a quote edited) moves the page
+        # cache's generation: it enters the ETag, and its start bounds Last-Modified from below.
+        generation = pagecache.generation()
+        last_modified = max(last_modified or 0, pagecache.generation_started(generation)) or None
         fingerprint = repr(
             (
                 FORMAT_VERSION,
+                generation,
                 type(self).__name__,
                 self.atom,
                 self.feed_url(obj),

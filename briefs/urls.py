@@ -11,20 +11,31 @@ from .sitemaps import sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
+# The sitemap lists every live brief, issue, expert and type.
+SITEMAP_SHOWS = {"briefs", "issues", "experts", "types"}
+# The archive's facet counts (#12) also follow quotes and authors: search moves "search-facets" for those.
+ARCHIVE_SHOWS = {"briefs", "issues", "experts", "types", "search-facets"}
+
 app_name = "briefs"
 urlpatterns = [
-    path("", cache_public_page(views.HomeView.as_view()), name="home"),
-    path("briefs/", cache_public_page(ArchiveView.as_view()), name="list"),  # filterable (#12)
+    path("", cache_public_page(views.HomeView.as_view(), shows={"briefs", "issues"}), name="home"),
+    # The archive with the search's filters and facets (#12): its counts name issues, experts and types.
+    path("briefs/", cache_public_page(ArchiveView.as_view(), params={"page"}, shows=ARCHIVE_SHOWS), name="list"),
     path(
         "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cache_public_page(views.BriefDetailView.as_view()),
         name="detail",
     ),
-    path("types/<slug:slug>/", cache_public_page(views.TypeDetailView.as_view()), name="type"),
+    path("types/<slug:slug>/", cache_public_page(views.TypeDetailView.as_view(), params={"page"}), name="type"),
     path("feed/", SiteFeed(), name="feed"),
     path("feed/atom/", SiteFeed(atom=True), name="feed_atom"),
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path("sitemap.xml", cache_public_page(sitemap), {"sitemaps": sitemaps()}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_public_page(sitemap, params={"p"}, shows=SITEMAP_SHOWS),
+        {"sitemaps": sitemaps()},
+        name="sitemap",
+    ),
 ]

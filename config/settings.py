@@ -6,6 +6,7 @@ default SECRET_KEY, so a production deploy without one fails at start-up, not la
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "issues",
     "experts",
     "briefs",
+    "serving",
 ]
 
 MIDDLEWARE = [
@@ -102,23 +104,48 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own psycopg 3 pool; it replaces persistent connections (CONN_MAX_AGE must be 0).
+    # A database outage must fail fast (serving.views.server_error answers 503 with Retry-After),
+    # well inside gunicorn's worker timeout: connecting, waiting for a pooled connection and any one
+    # statement are each bounded. The pool checks a connection before lending it, so a restarted
+    # server is picked up without restarting the app.
+    DATABASES["default"]["ENGINE"] = "serving.postgresql"  # Django's, failing fast during an outage
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2)),
+        options=f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', 10)) * 1000}",
+        pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 2))},
+    )
+DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache is shared by every process that serves or edits the site, so that whether a cached page
+# is still current is decided the same way everywhere (briefs/pagecache.py). Redis when REDIS_URL is
+# set (shared by several app servers); otherwise a folder of files shared by this machine's processes
+# (gunicorn workers, management commands). Both treat an unreachable cache as a miss (serving/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "serving.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Parallel test workers share one Redis: each keeps to keys of its own (tests/conftest.py).
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dossier") + os.environ.get("PYTEST_XDIST_WORKER", ""),
+            # A stopped or unreachable Redis must cost a reader little: short timeouts, no retries.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "var" / "cache"))
+    if TESTING:  # each test process (pytest-xdist worker) a folder of its own, emptied between tests
+        CACHE_DIR = Path(tempfile.mkdtemp(prefix="dossier-test-cache-"))
+    CACHES = {
+        "default": {
+            "BACKEND": "serving.cache.FileBasedCache",
+            "LOCATION": str(CACHE_DIR),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", 5000))},
+        }
+    }
 
 # Public pages are cached whole for at most this long (less when a scheduled brief is due sooner,
 # dropped at once on any edit: briefs/pagecache.py). 0 turns the page cache off.
@@ -241,6 +268,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
+# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
+# warning (briefs/notifications.py). A mailer with an option it does not know (host_user, or host
+# for the console backend) raises InvalidMailer on every send, so the names are mapped here.
+_MAIL_OPTIONS = MAILERS["default"]["OPTIONS"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    for _env_name, _option in (("host_user", "username"), ("host_password", "password")):
+        if _env_name in _MAIL_OPTIONS:
+            _MAIL_OPTIONS[_option] = _MAIL_OPTIONS.pop(_env_name)
+    if "port" in _MAIL_OPTIONS:
+        _MAIL_OPTIONS["port"] = int(_MAIL_OPTIONS["port"])
+    _MAIL_OPTIONS["use_tls"] = env_bool("EMAIL_USE_TLS", False)
+    # A server that accepts the connection but never answers must not hold a worker.
+    _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
+    _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
 
 # --- Search (#12): the search app (index upkeep, /search/, the search log) -------------------------
 INSTALLED_APPS += ["search"]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from briefs.preview import shared_preview
+from serving.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} editorial"
 admin.site.site_title = settings.SITE_NAME
@@ -18,7 +19,11 @@ def refuse_upload(request):
     return JsonResponse({"error": {"message": message}}, status=403)
 
 
+# A database outage answers a branded 503 with Retry-After, not a 500 (serving/views.py).
+handler500 = "serving.views.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # CKEditor 5's widget needs its upload URL to exist; the sanitiser keeps no images, so nothing is stored.
     path("ckeditor5/image_upload/", refuse_upload, name="ck_editor_5_upload_file"),

@@ -22,8 +22,8 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "issues"
 urlpatterns = [
-    path("", cache_public_page(views.IssueListView.as_view()), name="list"),
-    path("<uslug:slug>/", cache_public_page(views.IssueDetailView.as_view()), name="detail"),
+    path("", cache_public_page(views.IssueListView.as_view(), shows={"briefs", "issues"}), name="list"),
+    path("<uslug:slug>/", cache_public_page(views.IssueDetailView.as_view(), params={"page"}), name="detail"),
     path("<uslug:slug>/feed/", IssueFeed(), name="feed"),
     path("<uslug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
 ]

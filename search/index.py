@@ -20,6 +20,9 @@ from django.utils.html import strip_tags
 MARK_START, MARK_END = "\ue000", "\ue001"
 UNMARK = {ord(MARK_START): None, ord(MARK_END): None}
 
+# A page-cache tag (briefs/pagecache) for pages showing facet counts (the /briefs/ archive).
+FACETS_TAG = "search-facets"
+
 DOCUMENT_FIELDS = ["title", "summary", "people", "quotes", "body", "folded"]
 
 # PostgreSQL's weighted vector, computed from the document's own columns (one UPDATE for any number).
@@ -147,6 +150,7 @@ def _revision_saved(sender, instance, raw=False, **kwargs):
     # Publishing or restoring a revision writes quotes with bulk_create, then saves the revision.
     if not raw:
         index_briefs([instance.brief_id])
+        _facets_changed(sender)  # and its quotes and authors may have changed the archive's counts
 
 
 def _expert_before_save(sender, instance, raw=False, **kwargs):
@@ -170,6 +174,15 @@ def _expert_deleted(sender, instance, **kwargs):
     index_briefs(getattr(instance, "_search_briefs", ()))
 
 
+def _facets_changed(sender, raw=False, action=None, **kwargs):
+    """The archive's cached pages show expert counts: a quote or an author changes them."""
+    if raw or action in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    from briefs.pagecache import bump
+
+    bump({FACETS_TAG})
+
+
 def connect_signals():
     from briefs.models import Brief, ExpertQuote, Revision
     from experts.models import Expert
@@ -180,6 +193,9 @@ def connect_signals():
     m2m_changed.connect(_authors_clearing, sender=Brief.authors.through, dispatch_uid="search-authors-clearing")
     m2m_changed.connect(_authors_changed, sender=Brief.authors.through, dispatch_uid="search-authors")
     post_save.connect(_revision_saved, sender=Revision, dispatch_uid="search-revision-saved")
+    post_save.connect(_facets_changed, sender=ExpertQuote, dispatch_uid="search-facets-quote-saved")
+    post_delete.connect(_facets_changed, sender=ExpertQuote, dispatch_uid="search-facets-quote-deleted")
+    m2m_changed.connect(_facets_changed, sender=Brief.authors.through, dispatch_uid="search-facets-authors")
     pre_save.connect(_expert_before_save, sender=Expert, dispatch_uid="search-expert-before-save")
     post_save.connect(_expert_saved, sender=Expert, dispatch_uid="search-expert-saved")
     pre_delete.connect(_expert_before_delete, sender=Expert, dispatch_uid="search-expert-before-delete")

@@ -96,3 +96,29 @@ def test_pages_are_kept_at_most_until_the_next_scheduled_change(settings):
     assert seconds_until_next_change(now) == 7
     BriefFactory(status="draft", published_at=now + datetime.timedelta(seconds=1))  # drafts do not go live
     assert seconds_until_next_change(now) == 7
+
+
+def test_a_hit_is_served_compressed_without_compressing_again(client, site, monkeypatch):
+    import gzip
+
+    import django.middleware.gzip
+
+    from briefs import pagecache
+
+    plain = client.get(site["brief"])
+    first = client.get(site["brief"], HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert gzip.decompress(first.content) == plain.content
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cache hit compressed its page again")
+
+    monkeypatch.setattr(django.middleware.gzip, "compress_string", refuse)
+    monkeypatch.setattr(pagecache.gzip, "compress", refuse)
+    hit = client.get(site["brief"], HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert hit["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in hit["Vary"]
+    assert int(hit["Content-Length"]) == len(hit.content)
+    assert gzip.decompress(hit.content) == plain.content
+    again = client.get(site["brief"])  # a reader whose client does not take gzip
+    assert again.content == plain.content and not again.has_header("Content-Encoding")
+    assert "Accept-Encoding" in again["Vary"]

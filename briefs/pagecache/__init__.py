@@ -1,0 +1,260 @@
+"""Whole-page cache for the public site: correct to the second in every process, and an edit drops
+only the pages that show what it changed.
+
+Public pages are the same for every reader, so a rendered page is kept in Django's default cache
+(shared by every process that serves or edits the site: Redis with ``REDIS_URL``, else a folder of
+files on this machine) and served without touching the database. What keeps it from ever showing
+something it should not:
+
+- **Edits**: each page records the *tags* of what it shows (``tags.py``: the briefs on it, the
+  experts, issues and types, the listings it draws from) and their versions (``versions.py``,
+  shared by every process). An edit moves the versions of the tags it touches, at once and again
+  when its transaction commits; a page is served only while all its tags keep the versions it was
+  stored with. A page is not stored at all if one of its tags moved while it was being rendered (it
+  may mix old and new data). Code that writes with ``QuerySet.update()`` or ``bulk_create()`` (no
+  signals) calls ``invalidate_public_pages()``, which drops everything.
+- **Time**: a page is kept until the next scheduled publication or expiry after the instant it was
+  rendered from (the clock is read *before* rendering), and every hit checks that due time against
+  the current clock.
+- **URLs**: only the query parameters a page uses, with canonical values, are cached; anything else
+  (``?utm_source=``, ``?page=007``) renders uncached, so requests cannot fill the cache at will.
+
+If the cache is unreachable the backend answers misses (serving/cache.py): pages render uncached.
+"""
+
+import functools
+import gzip
+import hashlib
+import re
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from serving.cache import on_recovery
+
+from . import tags as page_tags
+from . import versions
+
+# Feeds (and their validators) are not tagged per object yet: any public edit moves ``any``.
+ANY = "any"
+# A page number as a paginator link writes it; "007" or "1e3" would be the same page under another key.
+CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+
+
+def _reset_store(setting, **kwargs):
+    if setting == "CACHES":
+        versions.reset_store()
+
+
+setting_changed.connect(_reset_store)
+
+
+# Edits
+
+
+def bump(tags):
+    """Move ``tags`` now, and again when the current transaction commits (a reader rendering a page
+    before the commit would otherwise store the old content under the new versions)."""
+    tags = {*tags, ANY}
+    versions.store().bump(tags)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: versions.store().bump(tags))
+
+
+def invalidate_public_pages():
+    """Drop every cached public page and feed (for writes that send no signals)."""
+    bump({page_tags.SITE})
+
+
+# Writes made while the cache was unreachable could not move any version.
+on_recovery(lambda: versions.store().bump({page_tags.SITE, ANY}))
+
+
+def generation():
+    """A string that changes with every public edit (for feeds' keys and ETags); a fresh random one
+    when the versions cannot be read, so nothing is reused while the cache is down."""
+    found = versions.store().get([versions.EDITED_AT, page_tags.SITE, ANY])
+    if found is None:
+        return f"0-unreadable-{uuid.uuid4().hex}"
+    return f"{found[versions.EDITED_AT]}-{found[ANY]}-{found[page_tags.SITE]}"
+
+
+def generation_started(value):
+    """The Unix time of the last public edit a ``generation()`` value stands for (0: unknown)."""
+    started = int(value.split("-", 1)[0])
+    return started if started < 1 << 40 else 0  # a slot never written holds a random number
+
+
+# Time
+
+
+def next_change(now):
+    """The next scheduled publication or expiry after ``now`` (``None`` if none is scheduled)."""
+    from ..models import Brief
+
+    upcoming = Brief.objects.filter(status=Brief.Status.PUBLISHED).aggregate(
+        publication=Min("published_at", filter=Q(published_at__gt=now)),
+        expiry=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    moments = [moment for moment in upcoming.values() if moment is not None]
+    return min(moments) if moments else None
+
+
+def keep_until(now):
+    """The timestamp a page rendered from ``now`` may be kept until: the next scheduled change, at
+    most ``settings.PUBLIC_PAGE_CACHE_SECONDS`` later."""
+    due = now.timestamp() + settings.PUBLIC_PAGE_CACHE_SECONDS
+    moment = next_change(now)
+    return min(due, moment.timestamp()) if moment is not None else due
+
+
+def seconds_until_next_change(now=None):
+    """Whole seconds until the next scheduled change after ``now``, at most
+    ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (rounded down: gone by the second the change is due)."""
+    now = now or timezone.now()
+    return max(0, int(keep_until(now) - now.timestamp()))
+
+
+# Entries
+
+
+def cache_key(prefix, request, *, generation_value=None):
+    """A key for ``request``'s URL (hashed: URLs can be long); feeds add the generation to it."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"{prefix}:{generation_value}:{path}" if generation_value else f"{prefix}:{path}"
+
+
+# This process's copies of entries of the shared cache, so a hit reads only the (tiny) versions
+# from the shared store. A copy is checked against the shared versions like the entry itself.
+_copies = LocMemCache("dossier-page-copies", {"OPTIONS": {"MAX_ENTRIES": 1000}})
+
+
+def get_kept(key):
+    """What ``keep()`` stored under ``key``, unless its time is up (checked against our clock, so a
+    cache server's own expiry never decides what readers see) or a tag it shows has moved since."""
+    for source in (_copies, cache):
+        entry = source.get(key)
+        if entry is None:
+            continue
+        if _current(entry):
+            if source is cache:
+                _copy(key, entry)
+            return entry[0]
+        if source is _copies:
+            _copies.delete(key)  # the shared cache may hold a newer rendering
+    return None
+
+
+def _current(entry):
+    _value, due, stamps = entry
+    if timezone.now().timestamp() >= due:
+        return False
+    return not stamps or versions.store().get(list(stamps)) == stamps  # None: versions unreadable
+
+
+def _copy(key, entry):
+    _copies.set(key, entry, max(1, int(entry[1] - timezone.now().timestamp()) + 1))
+
+
+def keep(key, value, due, *, tags=(), edits_before=None):
+    """Store ``value`` until the timestamp ``due``, valid while ``tags`` keep their versions.
+    Nothing is stored if the due time has passed, or if any public edit happened since
+    ``edits_before`` (``edits()`` read before the render: the page may mix old and new data)."""
+    seconds = due - timezone.now().timestamp()
+    if seconds <= 0:
+        return
+    # The tags first, then ``any``: an edit moving both in between is seen by the second read.
+    stamps = versions.store().get([*tags, ANY]) if tags else {}
+    if stamps is None or edits_before is None or stamps.pop(ANY, edits_before) != edits_before:
+        return  # versions unreadable (the cache is down), or an edit overlapped the render
+    entry = (value, due, stamps)
+    cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
+    _copy(key, entry)
+
+
+def edits():
+    """The version of ``any`` (``None`` if unreadable): read it before rendering, give it to ``keep()``."""
+    found = versions.store().get([ANY])
+    return None if found is None else found[ANY]
+
+
+# Pages
+
+
+def cacheable(request, params):
+    """GET or HEAD, with no query parameter but ``params``, each once, each a canonical page number."""
+    if request.method not in ("GET", "HEAD") or settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return False
+    for name, values in request.GET.lists():
+        if name not in params or len(values) != 1 or not CANONICAL_PAGE_NUMBER.fullmatch(values[0]):
+            return False
+    return True
+
+
+def cache_public_page(view, *, params=(), shows=()):
+    """Serve ``view``'s successful GET/HEAD responses from the page cache (see the module docstring).
+    ``params`` names the query parameters the view reads (page numbers); any other renders uncached.
+    ``shows`` names the site-wide listings the page draws from (``"briefs"``, ``"issues"``, ...);
+    the objects it shows are found in its template context."""
+    params = frozenset(params)
+    listings = frozenset({page_tags.SITE, *shows})
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable(request, params):
+            return view(request, *args, **kwargs)
+        now = timezone.now()  # before the render: see the module docstring
+        key = cache_key("public-page", request)
+        cached = get_kept(key)
+        if cached is not None:
+            return _served(request, *cached)
+        edits_before = edits()
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.has_header("Cache-Control"):
+            if callable(getattr(response, "render", None)):
+                response.render()
+            slug = kwargs.get("slug")
+            tags = listings | page_tags.shown(getattr(response, "context_data", None) or {}, slug=slug)
+            gzipped = _gzipped(response)
+            keep(key, (response, gzipped), keep_until(now), tags=tags, edits_before=edits_before)
+            return _served(request, response, gzipped)  # the cache holds its own copy
+        return response
+
+    return wrapper
+
+
+def _gzipped(response):
+    """The body compressed once, when the page is stored, so a hit compresses nothing. Public pages
+    are the same for every reader and carry no secret, so a fixed compressed body gives a
+    compression side channel (BREACH) nothing to find; GZipMiddleware still pads what it compresses."""
+    if len(response.content) < 200 or response.has_header("Content-Encoding"):
+        return None
+    compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+    return compressed if len(compressed) < len(response.content) else None
+
+
+def _served(request, response, gzipped):
+    """A cached page as this request accepts it (``response`` is this request's own copy)."""
+    if gzipped is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response.content = gzipped
+            response.headers["Content-Length"] = str(len(gzipped))
+            response.headers["Content-Encoding"] = "gzip"
+    return response
+
+
+def connect_signals():
+    """Called from BriefsConfig.ready(): edits of public content move their tags (dependencies.py)."""
+    from . import dependencies
+
+    dependencies.connect()
