@@ -15,7 +15,7 @@ from search.models import BriefDocument
 from tests.admin_forms import change_form_data
 from tests.factories import BriefFactory, ExpertFactory, ExpertQuoteFactory, IssueFactory, SuperUserFactory
 from tests.import_helpers import RED_SEA, run, taxonomy  # noqa: F401 (a fixture)
-from tests.search_helpers import search
+from tests.search_helpers import facets, search
 from tests.test_admin import errors_of
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,18 @@ def test_rebuild_command_indexes_briefs_written_without_signals(client):
     assert finds(client, "bulk") == []
     call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert finds(client, "bulk") == ["Bulk loaded"]
+
+
+def test_the_cached_archive_follows_quotes_authors_and_renames(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+    brief = BriefFactory(title="Archived")
+    expert = ExpertFactory(name="Quoted Zed")
+    assert "expert" not in facets(client.get("/briefs/"))  # now cached
+    ExpertQuoteFactory(brief=brief, expert=expert)
+    assert facets(client.get("/briefs/"))["expert"] == {"Quoted Zed": 1}
+    author = ExpertFactory(name="Writer Wu")
+    brief.authors.add(author)
+    assert facets(client.get("/briefs/"))["expert"] == {"Quoted Zed": 1, "Writer Wu": 1}
+    author.name = "Writer Woo"
+    author.save()
+    assert facets(client.get("/briefs/"))["expert"] == {"Quoted Zed": 1, "Writer Woo": 1}
