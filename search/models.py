@@ -16,6 +16,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from briefs.textcheck import validate_xml_safe
+
+# Written from briefs' own (validated) fields and from normalised queries, never from a form; the
+# validator is there all the same, as on every text field of the project.
+XML_SAFE = [validate_xml_safe]
+
 
 class BriefDocument(models.Model):
     """What search reads of one brief, as plain text (the rich text stripped of its HTML)."""
@@ -23,14 +29,16 @@ class BriefDocument(models.Model):
     brief = models.OneToOneField(
         "briefs.Brief", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
-    title = models.TextField(blank=True)
-    summary = models.TextField(blank=True)
-    people = models.TextField(blank=True, help_text="Authors' and quoted experts' names.")
-    quotes = models.TextField(blank=True)
-    body = models.TextField(blank=True, help_text="Latest developments and the body, as plain text.")
+    title = models.TextField(blank=True, validators=XML_SAFE)
+    summary = models.TextField(blank=True, validators=XML_SAFE)
+    people = models.TextField(blank=True, validators=XML_SAFE, help_text="Authors' and quoted experts' names.")
+    quotes = models.TextField(blank=True, validators=XML_SAFE)
+    body = models.TextField(
+        blank=True, validators=XML_SAFE, help_text="Latest developments and the body, as plain text."
+    )
     # Words of the above written without their accents ("Wisniewski" for "Wiśniewski"), for
     # PostgreSQL's vector; SQLite's tokenizer folds accents itself.
-    folded = models.TextField(blank=True)
+    folded = models.TextField(blank=True, validators=XML_SAFE)
     vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -51,7 +59,7 @@ class SearchLog(models.Model):
     """
 
     day = models.DateField()
-    query = models.CharField(max_length=200)
+    query = models.CharField(max_length=200, validators=XML_SAFE)
     count = models.PositiveIntegerField(default=0)
     zero_results = models.PositiveIntegerField(default=0, help_text="How many of these searches found nothing.")
 
