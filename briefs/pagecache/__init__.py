@@ -172,10 +172,12 @@ def keep(key, value, due, *, tags=(), edits_before=None):
     seconds = due - timezone.now().timestamp()
     if seconds <= 0:
         return
-    # The tags first, then ``any``: an edit moving both in between is seen by the second read.
-    stamps = versions.store().get([*tags, ANY]) if tags else {}
-    if stamps is None or edits_before is None or stamps.pop(ANY, edits_before) != edits_before:
-        return  # versions unreadable (the cache is down), or an edit overlapped the render
+    stamps = {}
+    if tags:
+        # The tags first, then ``any``: an edit moving both in between is seen by the second read.
+        stamps = versions.store().get([*tags, ANY])
+        if stamps is None or edits_before is None or stamps.pop(ANY) != edits_before:
+            return  # versions unreadable (the cache is down), or an edit overlapped the render
     entry = (value, due, stamps)
     cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
     _copy(key, entry)
