@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from search.views import ArchiveView
+
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
@@ -11,11 +13,14 @@ register_converter(TwoDigitConverter, "dd")
 
 # The sitemap lists every live brief, issue, expert and type.
 SITEMAP_SHOWS = {"briefs", "issues", "experts", "types"}
+# The archive's facet counts (#12) also follow quotes and authors: search moves "search-facets" for those.
+ARCHIVE_SHOWS = {"briefs", "issues", "experts", "types", "search-facets"}
 
 app_name = "briefs"
 urlpatterns = [
     path("", cache_public_page(views.HomeView.as_view(), shows={"briefs", "issues"}), name="home"),
-    path("briefs/", cache_public_page(views.BriefListView.as_view(), params={"page"}, shows={"briefs"}), name="list"),
+    # The archive with the search's filters and facets (#12): its counts name issues, experts and types.
+    path("briefs/", cache_public_page(ArchiveView.as_view(), params={"page"}, shows=ARCHIVE_SHOWS), name="list"),
     path(
         "briefs/<int:year>/<dd:month>/<dd:day>/<slug:slug>/",
         cache_public_page(views.BriefDetailView.as_view()),

@@ -389,3 +389,8 @@ IMAGEKIT_CACHEFILE_DIR = "renditions"
 LOGGING.setdefault("loggers", {}).update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
 # Browsers apply the feeds' XSLT stylesheet only when it is served as XSLT (we send nosniff).
 WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
+
+# --- Search (#12): the search app (index upkeep, /search/, the search log) -------------------------
+INSTALLED_APPS += ["search"]
+# A query is cut (never refused) at this many characters.
+SEARCH_MAX_QUERY_LENGTH = 200

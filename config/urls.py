@@ -32,6 +32,7 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("subscribe/", include("subscriptions.urls")),
     path("", include("pages.urls")),
+    path("search/", include("search.urls")),
     path("", include("briefs.urls")),
 ]
 

@@ -22,6 +22,9 @@ def rendered_pages(client):
     urls = [*public_urls(site), *picture_pages(site), "/about/", "/contact/", "/privacy/"]
     pages = {url: client.get(url).content.decode() for url in urls}
     pages["expert, explicit pages"] = client.get(f"{site.expert.get_absolute_url()}?page=1&quoted=1").content.decode()
+    # Search (#12): results with excerpts and facets, a "did you mean", the filtered archive.
+    for url in ["/search/?q=brief+quote", "/search/?q=brjef", f"/briefs/?issue={site.parent.slug}"]:
+        pages[url] = client.get(url).content.decode()
     not_found = client.get("/no-such-page/")
     assert not_found.status_code == 404
     pages["404"] = not_found.content.decode()
@@ -66,7 +69,7 @@ def nu_errors(pages, tmp_path):
 
 def test_every_page_type_passes_the_nu_html_checker(client, tmp_path):
     pages = rendered_pages(client)
-    assert len(pages) == 17
+    assert len(pages) == 20
     assert nu_errors(pages, tmp_path) == []
 
 

@@ -21,6 +21,7 @@ from tests.factories import (
     IssueFactory,
     RelatedLinkFactory,
 )
+from tests.search_helpers import facets, found, search
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,14 @@ PAGES = [
     ("expert as quoted, last page of quotes", lambda w: f"{w['quoted'].get_absolute_url()}?quoted=last", LIVE_WORD),
     ("sitemap", lambda w: "/sitemap.xml", LIVE_WORD),
     ("robots.txt", lambda w: "/robots.txt", "Sitemap:"),
+    # Search (#12): words every brief carries, an empty query (every live brief), filters, facets.
+    ("search for a word all briefs share", lambda w: "/search/?q=summary", LIVE_WORD),
+    ("search for a quote", lambda w: "/search/?q=quote", LIVE_WORD),
+    ("search with no query", lambda w: "/search/", LIVE_WORD),
+    ("search by issue", lambda w: f"/search/?q=summary&issue={w['parent'].slug}", LIVE_WORD),
+    ("search by quoted expert", lambda w: f"/search/?expert={w['quoted'].slug}", LIVE_WORD),
+    ("search by date", lambda w: "/search/?q=hidden+or+live&sort=date", LIVE_WORD),
+    ("archive with filters", lambda w: f"/briefs/?issue={w['issue'].slug}&type={w['type'].slug}", LIVE_WORD),
     # The feeds have their own tests (tests/test_feeds.py); here they face the same hidden briefs.
     ("site feed", lambda w: "/feed/", LIVE_WORD),
     ("site Atom feed", lambda w: "/feed/atom/", LIVE_WORD),
@@ -144,3 +153,51 @@ def test_issue_index_counts_follow_a_withdrawal_and_a_publication_at_once(client
     with time_machine.travel(scheduled.published_at, tick=False):
         body = client.get("/issues/").content.decode()  # its time came: no save, no updated_at change
     assert body.count('<span class="count">2 briefs</span>') == 2
+
+
+# --- search (#12) ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", list(hidden_states()))
+def test_search_never_finds_a_hidden_brief(client, world, word):
+    response, titles = search(client, word)
+    assert titles == [] and found(response) == 0
+    response, titles = search(client, f"hidden {word} or {LIVE_WORD}")
+    assert titles == []  # "hidden" matches only hidden briefs, and the word itself too
+    response, titles = search(client, f"{word} or {LIVE_WORD}")
+    assert titles == [f"Live {LIVE_WORD}"]
+
+
+@pytest.mark.parametrize("url", ["/search/", "/search/?q=summary", "/briefs/?type=flash-brief"])
+def test_search_facets_count_only_live_briefs(client, world, url):
+    shown = facets(client.get(url))
+    # Two live briefs: the live one (child issue, by the author, quoting the quoted expert) and the
+    # suggesting one (child and parent issue); the five hidden ones carry every one of these too.
+    assert shown["issue"] == {"Parent issue": 2, "Child issue": 2}
+    assert shown["type"] == {"Flash Brief": 2}
+    assert shown["expert"] == {"Author Person": 1, "Quoted Person": 1}
+    assert sum(shown["year"].values()) == 2
+
+
+def test_search_finds_a_brief_the_second_it_goes_live_and_loses_it_the_second_it_expires(client, world):
+    scheduled = Brief.objects.get(slug="hidden-scheduledzqword")
+    second = datetime.timedelta(seconds=1)
+    with time_machine.travel(scheduled.published_at - second, tick=False):
+        assert search(client, "scheduledzqword")[1] == []
+        assert facets(search(client, "")[0])["type"] == {"Flash Brief": 2}
+    with time_machine.travel(scheduled.published_at, tick=False):
+        assert search(client, "scheduledzqword")[1] == ["Hidden scheduledzqword"]
+        assert facets(search(client, "")[0])["type"] == {"Flash Brief": 3}
+    scheduled.expires_at = scheduled.published_at + datetime.timedelta(hours=1)
+    scheduled.save()
+    with time_machine.travel(scheduled.expires_at - second, tick=False):
+        assert search(client, "scheduledzqword")[1] == ["Hidden scheduledzqword"]
+    with time_machine.travel(scheduled.expires_at, tick=False):
+        assert search(client, "scheduledzqword")[1] == []
+
+
+def test_search_drops_a_withdrawn_brief_at_once(client, world):
+    assert search(client, LIVE_WORD)[1] == [f"Live {LIVE_WORD}"]
+    world["live"].status = Brief.Status.WITHDRAWN
+    world["live"].save()
+    assert search(client, LIVE_WORD)[1] == []

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from experts.models import Expert
 from issues.models import Issue
+from search import index as search_index
 
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..pagecache import invalidate_public_pages
@@ -284,4 +285,5 @@ def load_demo(*, debug, now=None):
         load_briefs(report, types=types, issues=issues, experts=experts, now=now)
         ensure_demo_login(report, debug=debug)
         invalidate_public_pages()  # quotes and links are written with bulk_create, which sends no signals
+        search_index.rebuild()  # for the same reason (#12)
     return report

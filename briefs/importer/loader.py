@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from experts.models import Expert
 from issues.models import Issue
+from search import index as search_index
 
 from .. import workflow
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
@@ -114,6 +115,7 @@ def apply_plans(*, plans, on_progress=None, user=None):
                     _save_links(briefs[index], plan.links, briefs)
         if any(plan.action != UNCHANGED for plan in plans):
             invalidate_public_pages()  # bulk_create sends no signals
+            search_index.index_briefs(brief.pk for brief in briefs.values())  # nor to search (#12)
     return [briefs[index] for index in range(len(plans))]
 
 

@@ -59,7 +59,8 @@ def page_problems(problems):
 def test_every_page_type_has_readable_contrast_focus_and_fits_a_phone(watched_page, live_server, problems):
     site = build_site(3)
     page = watched_page()
-    for url in [*public_urls(site), "/no-such-page/"]:
+    searches = ["/search/?q=brief+quote", f"/briefs/?issue={site.parent.slug}"]  # (#12)
+    for url in [*public_urls(site), *searches, "/no-such-page/"]:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(url)
         assert page.evaluate(LOW_CONTRAST) == [], url

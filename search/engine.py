@@ -1,0 +1,171 @@
+"""Matching, ranking and excerpts on each database, behind one small interface.
+
+PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)`` (GIN index),
+``ts_rank`` and ``ts_headline``. SQLite: the FTS5 table, ``bm25()`` with column weights and
+``snippet()``. Either way the query starts from ``Brief.objects.live()``, decided at query time.
+"""
+
+import functools
+import operator
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import BigAutoField, F, Lookup, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .index import MARK_END, MARK_START
+from .models import BriefDocument
+
+# FTS5 columns: title, summary, people, quotes, body (weights as PostgreSQL's A, B, B, B, C).
+BM25 = "bm25(search_fts, 10.0, 4.0, 4.0, 4.0, 1.0)"
+FTS_IDS = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
+EXCERPT_WORDS = 30
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+def _ts_query(parsed):
+    """The parsed query as one tsquery: websearch_to_tsquery per term, grouped as the parser says."""
+
+    def term(phrase):
+        return SearchQuery(parsed.websearch_term(phrase), search_type="websearch", config="english")
+
+    query = None
+    for clause in parsed.clauses:
+        either = functools.reduce(operator.or_, (term(phrase) for phrase in clause))
+        query = either if query is None else query & either
+    for phrase in parsed.excluded:
+        query = ~term(phrase) if query is None else query & ~term(phrase)
+    return query
+
+
+def matching(queryset, parsed):
+    """``queryset`` (briefs) narrowed to those matching ``parsed``; unchanged for an empty query."""
+    if not parsed:
+        return queryset
+    if is_postgresql():
+        return queryset.filter(search_document__vector=_ts_query(parsed))
+    if wanted := parsed.fts5_wanted():
+        queryset = queryset.filter(pk__in=RawSQL(FTS_IDS, [wanted]))
+    if excluded := parsed.fts5_excluded():
+        queryset = queryset.exclude(pk__in=RawSQL(FTS_IDS, [excluded]))
+    return queryset
+
+
+class AnyOf(Lookup):
+    """``pk__any_of=[ids]``: ``id = ANY(%s)`` with the ids as one array parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+BigAutoField.register_lookup(AnyOf)
+
+
+def matched_once(queryset, parsed):
+    """``queryset`` narrowed to the matching briefs, with the full-text match run only once.
+
+    The count, the page and four facets each narrow the matches further. On PostgreSQL, matching
+    in each of them runs the GIN search and reads the matching vectors again every time (7 times a
+    page); here the ids are read once and the other queries get them as one array. SQLite's FTS5
+    lookup is cheap and stays a subquery.
+    """
+    if not parsed or not is_postgresql():
+        return matching(queryset, parsed)
+    ids = list(matching(queryset, parsed).order_by().values_list("pk", flat=True))
+    return queryset.model.objects.filter(pk__any_of=ids)
+
+
+def ranked(queryset, parsed, *, by_date):
+    """Matching briefs in result order: relevance first (newest first among equals), or by date."""
+    if by_date or not parsed.clauses:
+        return queryset.order_by("-published_at", "-pk")
+    if is_postgresql():
+        rank = SearchRank(F("search_document__vector"), _ts_query(parsed))
+        return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+    return FtsRanked(queryset.order_by("-published_at", "-pk"), parsed.fts5_wanted())
+
+
+class FtsRanked:
+    """SQLite's results in bm25 order, for the paginator: ``count()`` and slices.
+
+    bm25() can only be read in the query that holds the FTS5 MATCH. Joined to briefs in one ORM
+    query, SQLite's planner walks the live briefs and runs the full-text query once per brief (1 s
+    at 10,000 briefs); a MATERIALIZED CTE makes it run the full-text query once, then join. A slice
+    is then two queries: the ids of the page, and those briefs (in ``queryset``'s prefetching).
+    """
+
+    def __init__(self, queryset, wanted):
+        self.queryset, self.wanted = queryset, wanted
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, page):
+        inner, params = self.queryset.order_by().values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH matched AS MATERIALIZED (SELECT rowid AS id, {BM25} AS rank FROM search_fts "
+                "WHERE search_fts MATCH %s) "
+                "SELECT b.id FROM matched JOIN briefs_brief b ON b.id = matched.id "
+                f"WHERE b.id IN ({inner}) ORDER BY matched.rank, b.published_at DESC, b.id DESC LIMIT %s OFFSET %s",
+                [self.wanted, *params, page.stop - page.start, page.start],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return []
+        by_id = {brief.pk: brief for brief in self.queryset.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def marked(text):
+    """An excerpt with the database's match marks as <mark> elements, everything else escaped."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    if html.count("<mark>") != html.count("</mark>"):  # a cut through a mark: drop them all
+        html = html.replace("<mark>", "").replace("</mark>", "")
+    return mark_safe(html)
+
+
+def excerpts(brief_ids, parsed):
+    """{brief id: highlighted excerpt} for the briefs on one results page (one query)."""
+    if not brief_ids or not parsed.clauses:
+        return {}
+    if is_postgresql():
+        text = Concat("summary", Value(" "), "quotes", Value(" "), "body", output_field=TextField())
+        headline = SearchHeadline(
+            text,
+            _ts_query(parsed),
+            config="english",
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            max_fragments=2,
+            min_words=12,
+            max_words=EXCERPT_WORDS,
+            fragment_delimiter=" … ",
+        )
+        rows = BriefDocument.objects.filter(pk__in=brief_ids).annotate(excerpt=headline).values_list("pk", "excerpt")
+    else:
+        # Excerpts come from the text columns, not the title (shown anyway) or the names.
+        expression = "{summary quotes body} : (" + parsed.fts5_wanted() + ")"
+        placeholders = ", ".join(["%s"] * len(brief_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, snippet(search_fts, -1, %s, %s, '…', {EXCERPT_WORDS}) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({placeholders})",
+                [MARK_START, MARK_END, expression, *brief_ids],
+            )
+            rows = cursor.fetchall()
+    return {pk: marked(text) for pk, text in rows if text and MARK_START in text}

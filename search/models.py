@@ -1,0 +1,74 @@
+"""The search index (one row per brief) and the search log.
+
+The index lives in this app's own table, keyed by brief, so briefs need no search columns:
+
+- On PostgreSQL ``vector`` holds the weighted ``tsvector`` (title A; summary, expert names and quote
+  text B; developments and body C) with a GIN index, and ``title`` a trigram index for "did you mean".
+- On SQLite the text columns are the content of an FTS5 table (``search_fts``, porter stemming,
+  diacritics folded) kept in step by triggers; both are made by this app's first migration, which
+  creates each database's objects only on that database. ``vector`` stays empty there.
+
+The index says nothing about visibility: every search joins ``Brief.objects.live()`` at query time,
+so a brief joins the results the second it goes live and leaves them the second it expires.
+"""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from briefs.textcheck import validate_xml_safe
+
+# Written from briefs' own (validated) fields and from normalised queries, never from a form; the
+# validator is there all the same, as on every text field of the project.
+XML_SAFE = [validate_xml_safe]
+
+
+class BriefDocument(models.Model):
+    """What search reads of one brief, as plain text (the rich text stripped of its HTML)."""
+
+    brief = models.OneToOneField(
+        "briefs.Brief", on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.TextField(blank=True, validators=XML_SAFE)
+    summary = models.TextField(blank=True, validators=XML_SAFE)
+    people = models.TextField(blank=True, validators=XML_SAFE, help_text="Authors' and quoted experts' names.")
+    quotes = models.TextField(blank=True, validators=XML_SAFE)
+    body = models.TextField(
+        blank=True, validators=XML_SAFE, help_text="Latest developments and the body, as plain text."
+    )
+    # Words of the above written without their accents ("Wisniewski" for "Wiśniewski"), for
+    # PostgreSQL's vector; SQLite's tokenizer folds accents itself.
+    folded = models.TextField(blank=True, validators=XML_SAFE)
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        # Created on PostgreSQL only (see the migration); declared here so Django knows of them.
+        indexes = [
+            GinIndex(fields=["vector"], name="search_doc_vector_gin"),
+            GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="search_doc_title_trgm"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class SearchLog(models.Model):
+    """How often a (normalised) query was searched on one day, and how often it found nothing.
+
+    Nothing about the reader is kept: no address, no user agent, no time finer than the day.
+    """
+
+    day = models.DateField()
+    query = models.CharField(max_length=200, validators=XML_SAFE)
+    count = models.PositiveIntegerField(default=0)
+    zero_results = models.PositiveIntegerField(default=0, help_text="How many of these searches found nothing.")
+
+    class Meta:
+        ordering = ["-day", "-count"]
+        verbose_name = "search"
+        verbose_name_plural = "searches"
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="searchlog_day_query")]
+        indexes = [models.Index(fields=["day"], name="searchlog_day")]
+
+    def __str__(self):
+        return f"{self.query} ({self.day}: {self.count})"

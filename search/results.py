@@ -1,0 +1,184 @@
+"""One search, from the request's parameters to everything the results page shows.
+
+Used by /search/ and by /briefs/ (the same filters without ``q`` make the archive filterable).
+The page runs a fixed number of queries whatever the data size: issues, types, [the expert],
+count, page, authors, issues of the page, excerpts, four facets, [names and "did you mean"].
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from briefs.models import Brief, BriefType
+from briefs.pagination import paginate_or_404
+from issues.models import Issue
+
+from . import engine, facets, suggest
+from .forms import SORTS, SearchForm
+from .query import parse
+
+PER_PAGE = 20
+
+
+@dataclass
+class Option:
+    label: str
+    count: int
+    url: str
+    selected: bool = False
+    depth: int = 0
+
+
+@dataclass
+class Facet:
+    name: str
+    title: str
+    options: list = field(default_factory=list)
+    clear_url: str = ""
+
+
+def with_params(params, **changes):
+    """``?`` + the current parameters with ``changes`` (None removes one), always without ``page``."""
+    query = params.copy()  # a QueryDict's copy is mutable
+    query.pop("page", None)
+    for name, value in changes.items():
+        name = name.rstrip("_")  # from_ for "from"
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = str(value)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def issue_options(issues, counts, selected, params):
+    """Issues in tree order (parents before their sub-issues) with their counts, empty ones left out."""
+    children = {}
+    for issue in issues:
+        children.setdefault(issue.parent_id, []).append(issue)
+    known = {issue.pk for issue in issues}
+    options, seen = [], set()
+
+    def walk(issue, depth):
+        if issue.pk in seen:
+            return
+        seen.add(issue.pk)
+        count = counts.get(issue.pk, 0)
+        if count or issue == selected:
+            is_selected = issue == selected
+            url = with_params(params, issue=None if is_selected else issue.slug)
+            options.append(Option(issue.name, count, url, is_selected, min(depth, 3)))
+        for child in children.get(issue.pk, ()):
+            walk(child, depth + 1)
+
+    for issue in issues:
+        if issue.parent_id is None or issue.parent_id not in known:
+            walk(issue, 0)
+    return options
+
+
+def build_facets(live, filters, trees, issues, types, params):
+    selected = filters
+    issue_counts = facets.issue_counts(facets.filtered(live, filters, trees, skip="issue"), issues, trees)
+    expert_rows = facets.expert_counts(facets.filtered(live, filters, trees, skip="expert"))
+    type_counts = facets.type_counts(facets.filtered(live, filters, trees, skip="type"))
+    years = facets.year_counts(facets.filtered(live, filters, trees, skip="date"))
+
+    experts = [
+        Option(
+            e.name,
+            n,
+            with_params(params, expert=e.slug),
+            selected["expert"] is not None and e.pk == selected["expert"].pk,
+        )
+        for e, n in expert_rows
+    ]
+    if selected["expert"] is not None and not any(o.selected for o in experts):
+        experts.insert(0, Option(selected["expert"].name, 0, "", True))
+    for option in experts:
+        if option.selected:
+            option.url = with_params(params, expert=None)
+    kinds = [
+        Option(
+            t.name,
+            type_counts.get(t.pk, 0),
+            with_params(params, type=None if t == selected["type"] else t.slug),
+            t == selected["type"],
+        )
+        for t in types
+        if type_counts.get(t.pk) or t == selected["type"]
+    ]
+    year_options = []
+    for year, count in years:
+        start, end = f"{year}-01-01", f"{year}-12-31"
+        chosen = str(selected["from"] or "") == start and str(selected["to"] or "") == end
+        url = with_params(params, from_=None, to=None) if chosen else with_params(params, from_=start, to=end)
+        year_options.append(Option(str(year), count, url, chosen))
+    return [
+        Facet(
+            "issue",
+            "Issue",
+            issue_options(issues, issue_counts, selected["issue"], params),
+            with_params(params, issue=None),
+        ),
+        Facet("expert", "Expert", experts, with_params(params, expert=None)),
+        Facet("type", "Type", kinds, with_params(params, type=None)),
+        Facet("year", "Year", year_options, with_params(params, from_=None, to=None)),
+    ], expert_rows
+
+
+def run(request, *, with_text=True):
+    """The context for a results page (raises Http404 for a bad ``?page=``)."""
+    params = request.GET
+    issues = list(Issue.objects.all())
+    types = list(BriefType.objects.all())
+    form = SearchForm(params, issues=issues, types=types)
+    form.is_valid()
+    filters = form.filters()
+    if not with_text:
+        filters["q"] = ""
+    parsed = parse(filters["q"])
+    trees = facets.subtrees(issues)
+
+    live = engine.matched_once(Brief.objects.live(), parsed)
+    # Result cards show issues; the archive's cards (briefs' own) do not.
+    shown = facets.filtered(live, filters, trees).select_related("type")
+    shown = shown.prefetch_related("authors", *(["issues"] if with_text else []))
+    results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
+    page = paginate_or_404(results, params.get("page"), PER_PAGE)
+    found = page.paginator.count
+    page_briefs = list(page.object_list)
+    excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
+    for brief in page_briefs:
+        brief.excerpt = excerpts.get(brief.pk)
+
+    built_facets, expert_rows = build_facets(live, filters, trees, issues, types, params)
+    context = {
+        "form": form,
+        "messages_for_search": form.messages(),
+        "query": filters["q"],
+        "filters": filters,
+        "sort": filters["sort"],
+        "sort_options": [
+            (label, with_params(params, sort=None if name == "relevance" else name), name == filters["sort"])
+            for name, label in SORTS.items()
+        ],
+        "page_title": f"Search results for “{filters['q']}”" if filters["q"] else "Search",
+        "page_obj": page,
+        "results": page_briefs,
+        "found": found,
+        "facets": built_facets,
+        "is_filtered": any(filters[name] for name in ("issue", "expert", "type", "from", "to")),
+        "clear_filters_url": with_params(QueryDict(mutable=True), q=filters["q"] or None),
+    }
+    if parsed:
+        # An expert named exactly is among the experts of the results (names are searched).
+        experts = [expert for expert, _ in expert_rows]
+        context["named_issue"], context["named_expert"] = suggest.named(filters["q"], issues, experts)
+        if not found:
+            better = suggest.did_you_mean(filters["q"], parsed.words, issues, suggest.all_experts())
+            if better and better.casefold() != filters["q"].casefold():
+                context["did_you_mean"] = better
+                context["did_you_mean_url"] = with_params(params, q=better)
+    context["parsed"] = parsed
+    return context
