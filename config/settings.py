@@ -268,3 +268,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
+# the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
+# See briefs/pagecache/purge.py and deploy/varnish/default.vcl.
+CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
+CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
