@@ -69,7 +69,8 @@ def test_adding_the_headers_keeps_pages_in_our_own_cache(client, brief, django_a
 
 def test_a_shared_cache_keeps_a_page_only_until_the_next_scheduled_change(client, brief):
     with time_machine.travel(NOON, tick=False) as clock:
-        BriefFactory(title="Scheduled", issues=[brief.issues.get()], published_at=NOON + datetime.timedelta(seconds=10.5))
+        due = NOON + datetime.timedelta(seconds=10.5)
+        BriefFactory(title="Scheduled", issues=[brief.issues.get()], published_at=due)
         assert s_maxage(client.get("/")) == 10  # rounded down: gone before its second
         clock.shift(datetime.timedelta(seconds=3.2))
         assert s_maxage(client.get("/")) == 7  # a hit: what is left of it
@@ -191,10 +192,12 @@ def test_a_cache_that_is_down_or_silent_never_breaks_an_edit(brief, settings, ca
     settings.CACHE_PURGE_TIMEOUT = 0.5
     try:
         started = time.monotonic()
-        with caplog.at_level(logging.WARNING, logger="briefs.pagecache.purge"):
-            with django_capture_on_commit_callbacks(execute=True) as callbacks:
-                brief.title = "Militias halt attacks"
-                brief.save()
+        with (
+            caplog.at_level(logging.WARNING, logger="briefs.pagecache.purge"),
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            brief.title = "Militias halt attacks"
+            brief.save()
         took = time.monotonic() - started
     finally:
         silent.close()
