@@ -61,6 +61,10 @@ tools: node_modules/.installed
 		apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; }
 	@command -v jing >/dev/null || { echo "Installing Debian's jing (RELAX NG validator for the Atom feed test)"; \
 		apt-get install -y -q jing >/dev/null || { apt-get update -q && apt-get install -y -q jing; }; }
+	@{ command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; } || { \
+		echo "Installing Debian's varnish and varnish-modules (xkey: the Varnish test, deploy/varnish)"; \
+		apt-get install -y -q varnish varnish-modules >/dev/null || \
+		{ apt-get update -q && apt-get install -y -q varnish varnish-modules; }; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
