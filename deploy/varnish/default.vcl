@@ -47,18 +47,21 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
-    # Keep only what the app tagged for shared caches: a page without xkey (an error, an odd query
-    # string, a page rendered while an edit was saved, a feed) is fetched anew every time.
-    if (!beresp.http.xkey || beresp.http.Cache-Control !~ "s-maxage=[1-9]" || beresp.http.Set-Cookie) {
-        set beresp.ttl = 120s;
-        set beresp.uncacheable = true;  # "hit-for-miss": the next answer may be kept again
+    if (bereq.url !~ "^/static/") {
+        # Keep only what the app tagged for shared caches: a page without xkey (an error, an odd query
+        # string, a page rendered while an edit was saved, a feed) is fetched anew every time.
+        if (!beresp.http.xkey || beresp.http.Cache-Control !~ "s-maxage=[1-9]" || beresp.http.Set-Cookie) {
+            set beresp.ttl = 120s;
+            set beresp.uncacheable = true;  # "hit-for-miss": the next answer may be kept again
+            return (deliver);
+        }
+        # beresp.ttl comes from s-maxage. No grace: a stale page past its second would show a scheduled
+        # brief late, or an expired one after its expiry.
+        set beresp.grace = 0s;
+        set beresp.keep = 0s;
         return (deliver);
     }
-    # beresp.ttl comes from s-maxage. No grace: a stale page past its second would show a scheduled
-    # brief late, or an expired one after its expiry.
-    set beresp.grace = 0s;
-    set beresp.keep = 0s;
-    return (deliver);
+    # Static files: whitenoise's headers (far-future for hashed names) and Varnish's built-in rules.
 }
 
 sub vcl_deliver {

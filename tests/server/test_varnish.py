@@ -84,8 +84,10 @@ def test_an_edit_is_visible_through_varnish_at_once_and_other_pages_stay_cached(
     assert all(NEW_TITLE in hit_twice(varnish, url).body for url in showing)  # kept again
 
 
-def test_admin_previews_writes_and_signed_in_readers_go_to_the_app(site):
+def test_admin_previews_writes_and_signed_in_readers_go_to_the_app_static_files_are_kept(site):
     app, varnish = site
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', varnish.get("/").body).group(1)
+    assert hit_twice(varnish, stylesheet).header("Content-Type").startswith("text/css")
     for url, headers in [
         ("/admin/login/", {}),
         ("/healthz", {}),
