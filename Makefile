@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench tools check clean screenshots
+.PHONY: install run test lint format bench bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -76,6 +76,10 @@ screenshots: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Pages from Varnish (deploy/varnish) against a static file from Varnish (needs make tools, wrk).
+bench-varnish: install
+	$(PY) bench/varnish.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles var
