@@ -111,6 +111,19 @@ def test_a_page_rendered_while_an_edit_is_saved_is_not_shared(client, brief, mon
     assert not page.has_header("xkey") and "s-maxage" not in page.get("Cache-Control", "")
 
 
+def test_a_page_with_more_tags_than_a_header_holds_is_kept_here_only(client, brief, monkeypatch,
+                                                                      django_assert_num_queries):  # fmt: skip
+    from briefs.pagecache import shared
+
+    monkeypatch.setattr(shared, "MAX_HEADER_LENGTH", 20)
+    first = client.get("/")
+    assert not first.has_header("xkey") and not first.has_header("Cache-Control")
+    with django_assert_num_queries(0):
+        again = client.get("/")
+    assert not again.has_header("xkey") and not again.has_header("Cache-Control")
+    test_a_page_rendered_while_an_edit_is_saved_is_not_shared(client, brief, monkeypatch)
+
+
 # Purges
 
 

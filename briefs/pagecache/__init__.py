@@ -233,7 +233,7 @@ def cache_public_page(view, *, params=(), shows=()):
             if keep(key, (response, gzipped, due), due, tags=tags, edits_before=edits_before):
                 shared.share(response, due)  # the cache holds its own copy, without Cache-Control
             else:
-                del response.headers[shared.TAG_HEADER]  # maybe stale already: no cache may keep it
+                response.headers.pop(shared.TAG_HEADER, None)  # maybe stale already: no cache may keep it
             return _served(request, response, gzipped)
         return response
 
