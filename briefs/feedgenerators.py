@@ -7,11 +7,39 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
+from .textcheck import xml_safe
+
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
-class BriefRssFeed(Rss201rev2Feed):
+def _cleaned(value):
+    """``value`` with every string in it (in lists, tuples and dicts too) made XML-safe."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cleaned(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
+
+
+class XmlSafeFeed:
+    """Writes only characters XML 1.0 allows, whatever is stored.
+
+    The model fields refuse the others now, but rows saved before that (or with ``update()``) may
+    hold them: Django's XML writer raises on a C0 control (a 500 for every feed listing the brief)
+    and writes U+FFFE/U+FFFF into a feed no reader can parse. Cleaning every string of the feed and
+    of its items just before writing covers titles, summaries, content, names and categories alike.
+    """
+
+    def write(self, outfile, encoding):
+        self.feed = _cleaned(self.feed)
+        self.items = [_cleaned(item) for item in self.items]
+        super().write(outfile, encoding)
+
+
+class BriefRssFeed(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with ``content:encoded`` for the full text, one ``dc:creator`` per author and
     ``atom:updated`` (RSS has no element for an entry's update time; readers know Atom's).
 
@@ -41,7 +69,7 @@ class BriefRssFeed(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class BriefAtomFeed(Atom1Feed):
+class BriefAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom 1.0 with ``<content type="html">``, one ``<author>`` per author and a ``<logo>``."""
 
     def add_root_elements(self, handler):

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from .richtext import RichTextField
+from .textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
 
 TITLE_MAX_LENGTH = 255
 
@@ -17,9 +18,9 @@ TITLE_MAX_LENGTH = 255
 class BriefType(models.Model):
     """A kind of brief editors can add to: "Flash Brief", "Analysis", "Policy Memo"..."""
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=NAME_VALIDATORS)
     slug = models.SlugField(max_length=100, unique=True, help_text="The type's address: /types/SLUG/.")
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=TEXT_VALIDATORS)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -71,7 +72,7 @@ class BriefStatus(models.TextChoices):
 class Brief(models.Model):
     Status = BriefStatus
 
-    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, validators=NAME_VALIDATORS)
     slug = models.SlugField(
         max_length=TITLE_MAX_LENGTH,
         unique=True,
@@ -81,6 +82,7 @@ class Brief(models.Model):
     summary = models.TextField(
         blank=True,
         max_length=600,
+        validators=TEXT_VALIDATORS,
         help_text="Plain text, one or two sentences: used on cards, in feeds and in search results.",
     )
     developments = RichTextField("latest developments", blank=True)
@@ -222,11 +224,14 @@ class ExpertQuote(models.Model):
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="quotes")
     expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="quotes")
-    text = models.TextField(help_text="The quote without quotation marks; a blank line starts a new paragraph.")
+    text = models.TextField(
+        validators=TEXT_VALIDATORS, help_text="The quote without quotation marks; a blank line starts a new paragraph."
+    )
     expert_title = models.CharField(
         "title shown",
         max_length=255,
         blank=True,
+        validators=NAME_VALIDATORS,
         help_text="The expert's title as printed with this quote. Filled in from the expert's profile "
         "when the brief is published, so old briefs keep the title the expert had then.",
     )
@@ -264,10 +269,20 @@ class RelatedLink(models.Model):
         related_name="linked_from",
         help_text="A brief on this site (leave URL and title empty).",
     )
-    url = models.URLField("URL", max_length=500, blank=True, help_text="An external page (with a title).")
-    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True, help_text="For external links and citations.")
+    url = models.URLField(
+        "URL", max_length=500, blank=True, validators=TEXT_VALIDATORS, help_text="An external page (with a title)."
+    )
+    title = models.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="For external links and citations.",
+    )
     byline = models.CharField(
-        max_length=255, blank=True, help_text="For external links and citations: “by A and B” or a source name."
+        max_length=255,
+        blank=True,
+        validators=NAME_VALIDATORS,
+        help_text="For external links and citations: “by A and B” or a source name.",
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -319,7 +334,7 @@ class Transition(models.Model):
     at = models.DateTimeField(default=timezone.now)
     from_state = models.CharField(max_length=20, choices=BriefStatus.choices)
     to_state = models.CharField(max_length=20, choices=BriefStatus.choices)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=TEXT_VALIDATORS)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -334,7 +349,9 @@ class Correction(models.Model):
     """A dated public note on a live brief, shown on its page; it moves the brief's public "updated" time."""
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="corrections")
-    text = models.TextField(help_text="Plain text, shown on the public page under “Correction”.")
+    text = models.TextField(
+        validators=TEXT_VALIDATORS, help_text="Plain text, shown on the public page under “Correction”."
+    )
     at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="brief_corrections"

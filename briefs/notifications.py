@@ -2,7 +2,16 @@
 
 Experts (a brief's authors) have no accounts, so "the author" here is the person who wrote the brief
 in the admin: whoever created it and whoever last submitted it. Nobody is emailed about their own action.
+
+Emails go out after the step has committed (``transaction.on_commit``), so a mail server that is
+down cannot undo the step, and must not turn it into an error page either: a failed send is logged
+(logger ``dossier.notifications``, one line) and, inside ``collect_failures()``, reported to the
+caller, which tells the editor (the admin shows a warning).
 """
+
+import contextlib
+import contextvars
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,10 +26,46 @@ def admin_url(brief):
     return settings.SITE_URL + reverse("admin:briefs_brief_change", args=[brief.pk])
 
 
+logger = logging.getLogger("dossier.notifications")
+_failures = contextvars.ContextVar("notification_failures", default=None)
+
+
+@contextlib.contextmanager
+def collect_failures():
+    """Collect, as a list of subjects, the notifications that could not be sent inside the block::
+
+    with notifications.collect_failures() as failed:
+        workflow.publish(brief=brief, user=user)  # sends on commit, inside the block
+    if failed:
+        messages.warning(request, "Published; the notification email could not be sent.")
+    """
+    failed = []
+    token = _failures.set(failed)
+    try:
+        yield failed
+    finally:
+        _failures.reset(token)
+
+
 def _send(subject, lines, recipients):
     recipients = sorted({email for email in recipients if email})
-    if recipients:
+    if not recipients:
+        return
+    # A title stored before titles had to be one line would make a header Django refuses.
+    subject = " ".join(subject.split())
+    try:
         send_mail(subject, "\n".join(lines) + "\n", None, recipients)
+    except Exception as error:  # whatever the mail server or backend did, the step is done
+        logger.warning(
+            "Notification “%s” to %d recipient(s) not sent: %s: %s",
+            subject,
+            len(recipients),
+            type(error).__name__,
+            error,
+        )
+        failed = _failures.get()
+        if failed is not None:
+            failed.append(subject)
 
 
 def _name(user):

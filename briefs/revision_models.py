@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .textcheck import TEXT_VALIDATORS
+
 
 class Revision(models.Model):
     """One saved state of a brief's content: its fields, quotes, links, issues and authors as JSON.
@@ -70,7 +72,9 @@ class PreviewLink(models.Model):
         related_name="preview_links",
         help_text="Empty: always the brief's latest working copy.",
     )
-    note = models.CharField(max_length=200, blank=True, help_text="Who the link is for (only editors see this).")
+    note = models.CharField(
+        max_length=200, blank=True, validators=TEXT_VALIDATORS, help_text="Who the link is for (only editors see this)."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

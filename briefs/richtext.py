@@ -9,6 +9,8 @@ import nh3
 from django import forms
 from django.db import models
 
+from .textcheck import validate_xml_safe
+
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "h5", "h6",
     "strong", "b", "em", "i", "u", "s", "sub", "sup", "mark", "code", "pre",
@@ -52,6 +54,9 @@ def sanitize_html(html):
 
 class RichTextField(models.TextField):
     """A text column holding sanitised HTML, edited with CKEditor 5 in forms."""
+
+    # Characters XML cannot carry are refused, not silently dropped by the sanitiser (nh3 keeps them).
+    default_validators = [validate_xml_safe]
 
     def pre_save(self, model_instance, add):
         value = sanitize_html(getattr(model_instance, self.attname))

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import notifications, revisions
+from . import notifications, revisions, textcheck
 from .models import Brief, Correction, Transition
 
 Status = Brief.Status
@@ -157,6 +157,13 @@ def _refresh(brief, locked, fields):
         setattr(brief, field, getattr(locked, field))
 
 
+def _check_text(text, what):
+    """Comments and corrections come from a plain POST, not a model form: the same check as the fields."""
+    char = textcheck.first_unsafe(text)
+    if char is not None:
+        raise WorkflowError(f"{what} contains {textcheck.describe(char)}, which cannot be stored; remove it.")
+
+
 def _transition(action_name, *, brief, user, comment="", prepare=None):
     """Run one state change: permission, lock, legality, save, Transition row. Returns the Transition."""
     action = ACTIONS[action_name]
@@ -164,6 +171,7 @@ def _transition(action_name, *, brief, user, comment="", prepare=None):
     comment = (comment or "").strip()
     if action.needs_comment and not comment:
         raise WorkflowError(f"“{action.label}” needs a comment telling the author what to change.")
+    _check_text(comment, "The comment")
     with transaction.atomic():
         locked = _lock(brief)
         _check_source(locked, action)
@@ -294,6 +302,7 @@ def add_correction(*, brief, user, text):
     text = (text or "").strip()
     if not text:
         raise WorkflowError("A correction needs its text.")
+    _check_text(text, "The correction")
     with transaction.atomic():
         locked = _lock(brief)
         if not locked.is_live():

@@ -269,6 +269,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
+# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
+# warning (briefs/notifications.py). A mailer with an option it does not know (host_user, or host
+# for the console backend) raises InvalidMailer on every send, so the names are mapped here.
+_MAIL_OPTIONS = MAILERS["default"]["OPTIONS"]
+if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    for _env_name, _option in (("host_user", "username"), ("host_password", "password")):
+        if _env_name in _MAIL_OPTIONS:
+            _MAIL_OPTIONS[_option] = _MAIL_OPTIONS.pop(_env_name)
+    if "port" in _MAIL_OPTIONS:
+        _MAIL_OPTIONS["port"] = int(_MAIL_OPTIONS["port"])
+    _MAIL_OPTIONS["use_tls"] = env_bool("EMAIL_USE_TLS", False)
+    # A server that accepts the connection but never answers must not hold a worker.
+    _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
+    _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
+
 # --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
 # the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
 # See briefs/pagecache/purge.py and deploy/varnish/default.vcl.

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from briefs.richtext import RichTextField
+from briefs.textcheck import NAME_VALIDATORS
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -13,15 +14,18 @@ class ExpertQuerySet(models.QuerySet):
 class Expert(models.Model):
     """One of the institute's own experts: quoted in briefs, author of briefs, has a profile."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=NAME_VALIDATORS)
     slug = models.SlugField(max_length=200, unique=True, help_text="The profile's address: /experts/SLUG/.")
     title = models.CharField(
         max_length=255,
         blank=True,
+        validators=NAME_VALIDATORS,
         help_text="Current title, e.g. “Senior Director of the Center on Military and Political Power”. "
         "Briefs keep the title the expert had when they were published.",
     )
-    program = models.CharField(max_length=200, blank=True, help_text="Program or center; groups the experts page.")
+    program = models.CharField(
+        max_length=200, blank=True, validators=NAME_VALIDATORS, help_text="Program or center; groups the experts page."
+    )
     bio = RichTextField(blank=True)
     photo = models.ImageField(upload_to="experts/", blank=True)
     issues = models.ManyToManyField(

@@ -6,6 +6,7 @@ from django.urls import reverse
 from taggit.models import TagBase
 
 from briefs.richtext import RichTextField
+from briefs.textcheck import NAME_VALIDATORS
 
 
 def descendant_ids_from(pairs, root_pk):
@@ -38,6 +39,8 @@ class Issue(TagBase):
     """A governed issue ("Iran", "Iran Global Threat Network" under it): editors create them,
     contributors pick them. The tag model behind ``Brief.issues`` (django-taggit)."""
 
+    # TagBase's name, with the checks every title and name gets.
+    name = models.CharField(verbose_name="name", unique=True, max_length=100, validators=NAME_VALIDATORS)
     parent = models.ForeignKey(
         "self",
         null=True,

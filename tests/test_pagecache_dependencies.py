@@ -156,7 +156,9 @@ def test_an_expert_rename_refreshes_their_pages(client, site):
     warm(client, site)
     iran.expert.name = "Bradley R. Bowman"
     iran.expert.save()
-    assert_shows(client, [iran.pages()["brief"], iran.pages()["expert"], "/experts/"], "Bradley R. Bowman")
+    # Its brief's page, its profile, the index, and every list whose cards name the author.
+    shown = [iran.pages()[name] for name in ("brief", "expert", "type", "issue", "parent issue")]
+    assert_shows(client, [*shown, "/experts/", "/briefs/", "/"], "Bradley R. Bowman")
     assert_cached(client, syria)
 
 

@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import presence
+from .. import notifications, presence
 from ..models import PreviewLink, Revision
 from ..preview import (
     DEFAULT_LINK_DAYS,
@@ -180,11 +180,16 @@ class RevisionViewsMixin(BriefObjectMixin):
             messages.error(request, f"Revision {revision.number} is not the pending revision; restore it first.")
             return HttpResponseRedirect(self._history_url(brief))
         try:
-            publish_revision(revision=revision, user=request.user)
+            with notifications.collect_failures() as unsent:
+                publish_revision(revision=revision, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
-        messages.success(request, f"Revision {revision.number} is now the live version.")
+        if unsent:  # published all the same; the failure is logged by briefs.notifications
+            message = f"Revision {revision.number} is now the live version; the notification email could not be sent."
+            messages.warning(request, message)
+        else:
+            messages.success(request, f"Revision {revision.number} is now the live version.")
         return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[brief.pk]))
 
     def preview_view(self, request, object_id):

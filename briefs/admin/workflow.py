@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
-from .. import revisions, workflow
+from .. import notifications, revisions, workflow
 from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
 
@@ -179,7 +179,8 @@ class WorkflowAdminMixin(BriefObjectMixin):
         try:
             if action == "publish":
                 kwargs["at"] = parse_local_datetime(request.POST.get("publish_at"))
-            step = TRANSITION_FUNCTIONS[action](**kwargs)
+            with notifications.collect_failures() as unsent:
+                step = TRANSITION_FUNCTIONS[action](**kwargs)
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -191,7 +192,11 @@ class WorkflowAdminMixin(BriefObjectMixin):
             if action == "publish" and not brief.is_live():
                 local = timezone.localtime(brief.published_at)
                 message = f"Scheduled: the brief goes live on {local:%Y-%m-%d} at {local:%H:%M}."
-            messages.success(request, message)
+            if unsent:  # the step is done; only the email is missing (logged by briefs.notifications)
+                message = message.replace(": the editors have been told", "").rstrip(".")
+                messages.warning(request, f"{message}; the notification email could not be sent.")
+            else:
+                messages.success(request, message)
         return self._back(brief)
 
     def correction_view(self, request, object_id):

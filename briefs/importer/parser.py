@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import textcheck
 from .text import QUOTE_CLOSE, QUOTE_OPEN, ends_a_sentence
 
 HEADER_RE = re.compile(r"^(?P<date>[^|]+?)\s*\|\s*(?P<type>[^|]+?)$")
@@ -38,6 +39,8 @@ ATTRIBUTION_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.’'\- ]{0,78}?)\s*,\s+(?
 HEADING_MAX_CHARS = 100
 # C0 controls except tab and line ends, and DEL: in a text export they mean a binary or damaged file.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The non-characters XML cannot carry either (lone surrogates never survive UTF-8 decoding).
+NONCHARACTER_RE = re.compile("[\ufffe\uffff]")
 # Column sizes of BriefType.name, RelatedLink.title and ExpertQuote.expert_title.
 TYPE_MAX_CHARS, LINK_TITLE_MAX_CHARS, EXPERT_TITLE_MAX_CHARS = 100, 255, 255
 HEADING_MAX_WORDS = 14
@@ -123,13 +126,15 @@ def decode_export(data, *, source):
         ) from None
     # Word's manual line break (vertical tab) and page break (form feed) end a line too.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n").replace("\x0c", "\n")
-    control = CONTROL_RE.search(text)
-    if control:
-        # PostgreSQL cannot store NUL, and no other control character belongs in prose.
-        line = text.count("\n", 0, control.start()) + 1
-        raise ExportError(
-            source, line, f"control character U+{ord(control.group()):04X} in the text; is this really a text export?"
-        )
+    for pattern, kind in ((CONTROL_RE, "control character"), (NONCHARACTER_RE, "non-character")):
+        found = pattern.search(text)
+        if found:
+            # PostgreSQL cannot store NUL, no other control character belongs in prose, and XML
+            # (the feeds) can carry neither controls nor U+FFFE/U+FFFF.
+            line = text.count("\n", 0, found.start()) + 1
+            raise ExportError(
+                source, line, f"{kind} U+{ord(found.group()):04X} in the text; is this really a text export?"
+            )
     return text
 
 
@@ -142,7 +147,24 @@ def parse_export(text, *, source):
     rest = _take_issues(brief, rest)
     rest = _take_related(brief, rest)
     _parse_sections(brief, rest, source=source)
+    _check_one_line_fields(brief)
     return brief
+
+
+def _check_one_line_fields(brief):
+    """Titles and names refuse bidirectional controls (they would reorder the page around them),
+    as the admin does; named here with the line, not later as a database error."""
+    fields = [
+        (brief.header_line, "type name", brief.type_name),
+        (brief.title_line, "title", brief.title),
+        (brief.issues_line, "issue names", brief.issues_text),
+        *((quote.line, "expert name or title", f"{quote.expert_name} {quote.expert_title}") for quote in brief.quotes),
+        *((link.line, "related-reading title or byline", f"{link.title} {link.byline}") for link in brief.links),
+    ]
+    for line, what, text in fields:
+        char = textcheck.first_unsafe(text, one_line=True)
+        if char is not None:
+            raise ExportError(brief.source, line, f"{textcheck.describe(char)} in the {what}; remove it")
 
 
 def _parse_head(blocks, *, source):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
+from .. import textcheck
 from .loader import CREATED, UNCHANGED, UPDATED, apply_plans, plan_imports
 from .parser import ExportError, read_export
 
@@ -51,6 +52,10 @@ def import_exports(*, paths, extra_issues=(), publish=False, dry_run=False, prog
     ``user`` is who the publications go down as in the briefs' history (None: the importer).
     """
     files = collect_paths(paths)
+    for name in extra_issues:
+        char = textcheck.first_unsafe(name, one_line=True)
+        if char is not None:
+            raise ImportFailed(f"--issue “{name}”: {textcheck.describe(char)} cannot be used in an issue name")
     parsed, errors = [], []
     for path in files:
         try:

@@ -28,6 +28,7 @@ import functools
 import gzip
 import hashlib
 import re
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -84,8 +85,11 @@ on_recovery(lambda: versions.store().bump({page_tags.SITE, ANY}))
 
 
 def generation():
-    """A string that changes with every public edit (for feeds' keys and ETags)."""
+    """A string that changes with every public edit (for feeds' keys and ETags); a fresh random one
+    when the versions cannot be read, so nothing is reused while the cache is down."""
     found = versions.store().get([versions.EDITED_AT, page_tags.SITE, ANY])
+    if found is None:
+        return f"0-unreadable-{uuid.uuid4().hex}"
     return f"{found[versions.EDITED_AT]}-{found[ANY]}-{found[page_tags.SITE]}"
 
 
@@ -159,7 +163,7 @@ def _current(entry):
     _value, due, stamps = entry
     if timezone.now().timestamp() >= due:
         return False
-    return not stamps or versions.store().get(stamps) == stamps
+    return not stamps or versions.store().get(list(stamps)) == stamps  # None: versions unreadable
 
 
 def _copy(key, entry):
@@ -174,10 +178,12 @@ def keep(key, value, due, *, tags=(), edits_before=None):
     seconds = due - timezone.now().timestamp()
     if seconds <= 0:
         return False
-    # The tags first, then ``any``: an edit moving both in between is seen by the second read.
-    stamps = versions.store().get([*tags, ANY]) if tags else {}
-    if stamps.pop(ANY, edits_before) != edits_before:
-        return False
+    stamps = {}
+    if tags:
+        # The tags first, then ``any``: an edit moving both in between is seen by the second read.
+        stamps = versions.store().get([*tags, ANY])
+        if stamps is None or edits_before is None or stamps.pop(ANY) != edits_before:
+            return False  # versions unreadable (the cache is down), or an edit overlapped the render
     entry = (value, due, stamps)
     cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
     _copy(key, entry)
@@ -185,8 +191,9 @@ def keep(key, value, due, *, tags=(), edits_before=None):
 
 
 def edits():
-    """The version of ``any``: read it before rendering, give it to ``keep()``."""
-    return versions.store().get([ANY])[ANY]
+    """The version of ``any`` (``None`` if unreadable): read it before rendering, give it to ``keep()``."""
+    found = versions.store().get([ANY])
+    return None if found is None else found[ANY]
 
 
 # Pages

@@ -28,7 +28,6 @@ LABELS = {
     "issues.issue": "issue",
     "briefs.brieftype": "type",
 }
-MAX_DEPTH = 6
 
 
 def tag(instance):
@@ -41,8 +40,10 @@ def shown(context, slug=None):
     whose slug is ``slug`` (the one the URL names) also gives the listings its page shows."""
     found, seen = set(), set()
 
-    def visit(value, depth):
-        if depth > MAX_DEPTH or id(value) in seen:
+    def visit(value):
+        # No depth limit: a node cut off on a long path would be marked seen and skipped on a
+        # short one (a card's authors under page_obj and object_list); ``seen`` stops cycles.
+        if id(value) in seen:
             return
         seen.add(id(value))
         if isinstance(value, Model):
@@ -52,25 +53,25 @@ def shown(context, slug=None):
                 if slug is not None and getattr(value, "slug", None) == slug:
                     found.update(named(value))
             for related in value._state.fields_cache.values():
-                visit(related, depth + 1)
+                visit(related)
             for related in getattr(value, "_prefetched_objects_cache", {}).values():
-                visit(related, depth + 1)
+                visit(related)
             for attr in value.__dict__.values():  # lists a view attached (issue.subissues)
                 if isinstance(attr, list | tuple):
-                    visit(attr, depth + 1)
+                    visit(attr)
         elif isinstance(value, QuerySet):
             if value._result_cache is not None:  # never evaluate a queryset here
-                visit(value._result_cache, depth + 1)
+                visit(value._result_cache)
         elif isinstance(value, dict):
             for item in value.values():
-                visit(item, depth + 1)
+                visit(item)
         elif isinstance(value, list | tuple | set):
             for item in value:
-                visit(item, depth + 1)
+                visit(item)
         elif hasattr(value, "object_list"):  # a paginator's page
-            visit(value.object_list, depth + 1)
+            visit(value.object_list)
 
-    visit(context, 0)
+    visit(context)
     return found
 
 

@@ -97,20 +97,27 @@ class SharedMemoryVersions:
 
 
 class CacheVersions:
-    """Versions as keys of the shared cache (Redis). A missing key (an emptied or restarted Redis)
-    reads as 0, and so does every key of a cache that cannot be reached: pages stored before
-    never match (they recorded the ``site`` tag's non-zero version)."""
+    """Versions as keys of the shared cache (Redis). A tag never bumped reads as 0. ``get()``
+    answers ``None`` when the cache cannot be read (down, or emptied and not yet marked alive), so
+    that nothing is served or stored against versions nobody can see move."""
 
     prefix = "page-version:"
+    alive = "page-versions-alive"
 
     def get(self, tags):
-        found = cache.get_many([self.prefix + tag for tag in tags])
-        return {tag: found.get(self.prefix + tag, 0) for tag in tags}
+        keys = [self.prefix + tag for tag in tags]
+        found = cache.get_many([*keys, self.alive])
+        if self.alive not in found:
+            # A new or emptied Redis: mark it; if that cannot be read back, it is unreachable.
+            cache.add(self.alive, 1, None)
+            found = cache.get_many([*keys, self.alive])
+            if self.alive not in found:
+                return None
+        return {tag: found.get(key, 0) for tag, key in zip(tags, keys, strict=True)}
 
     def bump(self, tags):
-        cache.set_many(
-            {**{self.prefix + tag: _new_version() for tag in tags}, self.prefix + EDITED_AT: _edit_time()}, None
-        )
+        versions = {self.prefix + tag: _new_version() for tag in tags}
+        cache.set_many({**versions, self.prefix + EDITED_AT: _edit_time()}, None)
 
 
 _store = None
