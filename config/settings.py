@@ -291,3 +291,5 @@ elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
 # See briefs/pagecache/purge.py and deploy/varnish/default.vcl.
 CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
 CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
+# ... and again this much later: a page sent just as the edit committed may reach the cache after it.
+CACHE_PURGE_REPEAT_SECONDS = float(os.environ.get("CACHE_PURGE_REPEAT_SECONDS", 2))

@@ -25,6 +25,7 @@ NOON = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
 def _page_cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.CACHE_PURGE_URLS = []
+    settings.CACHE_PURGE_REPEAT_SECONDS = 0  # test_each_purge_is_sent_again_a_moment_later turns it on
 
 
 @pytest.fixture
@@ -169,6 +170,23 @@ def test_an_edit_purges_its_tags_once_committed(brief, sink, django_capture_on_c
     purged = set().union(*sink.tags())
     assert f"brief:{brief.pk}" in purged
     assert f"brief:{brief.pk + 1000}" not in purged
+
+
+def test_each_purge_is_sent_again_a_moment_later(brief, sink, settings, django_capture_on_commit_callbacks):
+    """A page checked as current just before the commit may reach the cache just after the first
+    purge; the second one drops it."""
+    settings.CACHE_PURGE_REPEAT_SECONDS = 0.3
+    with django_capture_on_commit_callbacks(execute=True):
+        brief.title = "Militias halt attacks"
+        brief.save()
+    first = list(sink.received)
+    assert first
+    time.sleep(0.1)
+    assert sink.received == first  # not at once
+    deadline = time.monotonic() + 5
+    while len(sink.received) < 2 * len(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(sink.received) == sorted(first + first)  # each bump's purge, once more
 
 
 def test_dropping_everything_purges_every_page(sink, django_capture_on_commit_callbacks):

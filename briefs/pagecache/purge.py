@@ -4,10 +4,15 @@ Each URL gets ``PURGE`` with the header ``xkey-purge: <tags>`` (varnish-modules'
 deploy/varnish/default.vcl). ``bump()`` calls ``send()`` once the edit is committed, so what the
 cache fetches next is the new content. A cache that is down or slow costs the edit at most
 ``CACHE_PURGE_TIMEOUT`` seconds per URL and one log line: the edit itself always succeeds.
+
+The same purge is sent again ``CACHE_PURGE_REPEAT_SECONDS`` later (from a thread): a page the app
+checked as current just before the edit committed may reach the cache just after the first purge,
+and would otherwise stay there until its ``s-maxage`` runs out.
 """
 
 import http.client
 import logging
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,10 +27,19 @@ MAX_HEADER_LENGTH = 4000
 
 def send(tags):
     """Ask every configured cache to drop the pages tagged with any of ``tags``; never raises."""
-    urls = getattr(settings, "CACHE_PURGE_URLS", ())
+    urls = list(getattr(settings, "CACHE_PURGE_URLS", ()))
     if not urls or not tags:
         return
-    for value in _header_values(sorted(header_name(tag) for tag in tags)):
+    values = list(_header_values(sorted(header_name(tag) for tag in tags)))
+    _send_all(urls, values)
+    delay = settings.CACHE_PURGE_REPEAT_SECONDS
+    if delay > 0:
+        # Not a daemon: a shell or an import that exits at once still sends it.
+        threading.Timer(delay, _send_all, args=(urls, values)).start()
+
+
+def _send_all(urls, values):
+    for value in values:
         for url in urls:
             _purge(url, value)
 
