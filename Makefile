@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench bench-varnish tools check clean screenshots
+.PHONY: install run test lint format bench bench-alerts bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -33,9 +33,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The web server and, beside it, the worker that sends email alerts (printed to this terminal in
+# DEBUG). Ctrl-C stops both: a background job of a script ignores SIGINT, so the trap stops it.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	@DEBUG=1 $(PY) manage.py alerts_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
@@ -55,12 +59,19 @@ check: install
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-# Tools the browser and HTML-validation tests need (CI installs them; `make test` skips without them).
+# Tools the browser, HTML-validation and deploy (nginx) tests need (CI installs them; `make test` skips without them).
 tools: node_modules/.installed
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium"; \
 		apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; }
 	@command -v jing >/dev/null || { echo "Installing Debian's jing (RELAX NG validator for the Atom feed test)"; \
 		apt-get install -y -q jing >/dev/null || { apt-get update -q && apt-get install -y -q jing; }; }
+	@command -v nginx >/dev/null || { echo "Installing Debian's nginx (the deploy test runs deploy/nginx/dossier.conf)"; \
+		apt-get install -y -q nginx-light >/dev/null 2>&1 || apt-get install -y -q nginx >/dev/null 2>&1 || \
+		{ apt-get update -q && apt-get install -y -q nginx; }; }
+	@command -v systemd-analyze >/dev/null || { echo "Installing Debian's systemd (systemd-analyze checks deploy/'s units)"; \
+		apt-get install -y -q systemd >/dev/null || { apt-get update -q && apt-get install -y -q systemd; }; }
+	@command -v openssl >/dev/null || { echo "Installing openssl (the deploy test's certificate)"; \
+		apt-get install -y -q openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }; }
 	@{ command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; } || { \
 		echo "Installing Debian's varnish and varnish-modules (xkey: the Varnish test, deploy/varnish)"; \
 		apt-get install -y -q varnish varnish-modules >/dev/null || \
@@ -76,6 +87,10 @@ screenshots: install
 
 bench: install
 	$(PY) bench/run.py
+
+# One brief published to 10,000 email subscribers: real worker, real SMTP sink (bench/alerts.py).
+bench-alerts: install
+	$(PY) bench/alerts.py
 
 # Pages from Varnish (deploy/varnish) against a static file from Varnish (needs make tools, wrk).
 bench-varnish: install

@@ -109,16 +109,21 @@ class OrderedInlineFormSet(BaseInlineFormSet):
     left at 0 is numbered after the row above it. Stored rows keep their numbers (renumbering them
     would count as an edit of a live brief)."""
 
+    # How many of the first forms stand for stored rows although they post as new ones (a live brief's
+    # form: briefs.admin.revisions); they keep their numbers too, 0 included (imported briefs start at 0).
+    stored_rows = 0
+
     def clean(self):
         super().clean()
         last = 0
-        for form in self.forms:
+        for index, form in enumerate(self.forms):
             if not hasattr(form, "cleaned_data") or (self.can_delete and self._should_delete_form(form)):
                 continue
-            if form.instance.pk is None and not form.has_changed():
+            new = form.instance.pk is None and index >= self.stored_rows
+            if new and not form.has_changed():
                 continue  # an empty extra row
             order = form.cleaned_data.get("order") or 0
-            if order == 0 and form.instance.pk is None:
+            if order == 0 and new:
                 order = form.cleaned_data["order"] = form.instance.order = last + 1
             last = max(last, order)
 

@@ -91,7 +91,10 @@ class Brief(models.Model):
         help_text="The sections after Expert Analysis, each with its own heading.",
     )
     issues = TaggableManager(
-        through=BriefIssue, blank=True, help_text="Pick from the issue taxonomy; editors add new issues."
+        verbose_name="issues",  # taggit's default, "Tags", is not what editors call the taxonomy
+        through=BriefIssue,
+        blank=True,
+        help_text="Pick from the issue taxonomy; editors add new issues.",
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
     status = models.CharField(
@@ -335,6 +338,9 @@ class Transition(models.Model):
     from_state = models.CharField(max_length=20, choices=BriefStatus.choices)
     to_state = models.CharField(max_length=20, choices=BriefStatus.choices)
     comment = models.TextField(blank=True, validators=TEXT_VALIDATORS)
+    # The content checks run at publication (briefs.checks): [{"name", "ok", "message"}], kept so the
+    # history shows what an editor published past.
+    checks = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -367,4 +373,4 @@ class Correction(models.Model):
 
 
 # Revisions and share-preview links live in their own module; importing them here registers them.
-from .revision_models import PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401
+from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

@@ -1,12 +1,17 @@
 """Who has a brief's change page open: kept in Django's cache (shared by every app server when
-Redis is configured), keyed by brief, one entry per user, forgotten after PRESENCE_SECONDS."""
+Redis is configured), keyed by brief, one entry per user, forgotten after PRESENCE_SECONDS.
+
+An open change page beats every HEARTBEAT_SECONDS (static/briefs/admin/presence.js) and says
+goodbye when it is closed or left; a page that stops beating (a crashed browser) is forgotten
+within a minute."""
 
 import datetime
 
 from django.core.cache import cache
 from django.utils import timezone
 
-PRESENCE_SECONDS = 5 * 60
+HEARTBEAT_SECONDS = 20
+PRESENCE_SECONDS = 60
 
 
 def _key(brief_pk):

@@ -9,7 +9,10 @@ from memory (Django's prefetch cache, as after ``prefetch_related``), with each 
 ``noindex`` meta tag when ``preview`` is set.
 
 Share links: ``/preview/<token>/``, where the token is a PreviewLink's random key signed with
-``django.core.signing.Signer`` (salt ``PREVIEW_SALT``). A tampered or unknown token answers 404; an
+``django.core.signing.Signer`` (salt ``PREVIEW_SALT``). Who may do what with share links follows
+the workflow (``may_*`` below, enforced by the services, the admin only asks them): anyone who
+may edit a brief makes links of up to ``DEFAULT_LINK_DAYS`` and sees and revokes their own; only
+users who may publish make longer links and see or revoke other people's. A tampered or unknown token answers 404; an
 expired or revoked link answers 410 Gone with a short explanation. Every request with a known
 link is logged (PreviewLinkUse), and every answer carries ``Cache-Control: private, no-store``
 and ``X-Robots-Tag: noindex``.
@@ -21,6 +24,7 @@ import uuid
 from functools import wraps
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -110,10 +114,42 @@ def make_token(link):
     return _signer().sign(link.key.hex)
 
 
+# -- who may do what with share links (one place; tests/test_share_link_permissions.py) ------------
+
+
+def _may_publish(user):
+    return user.has_perm("briefs.publish_brief")
+
+
+def max_link_days(user):
+    """The longest link ``user`` may make: a link outliving the review is a publishing decision."""
+    return MAX_LINK_DAYS if _may_publish(user) else DEFAULT_LINK_DAYS
+
+
+def may_see_link(user, link):
+    return link.created_by_id == user.pk or _may_publish(user)
+
+
+def may_revoke_link(user, link):
+    return link.created_by_id == user.pk or _may_publish(user)
+
+
+def visible_links(brief, user):
+    """The brief's links ``user`` may see (and copy the address of): their own, or all for publishers."""
+    links = PreviewLink.objects.filter(brief=brief)
+    return links if _may_publish(user) else links.filter(created_by=user)
+
+
 def create_preview_link(*, brief, user, days=DEFAULT_LINK_DAYS, revision=None, note=""):
-    """A share-preview link for ``brief`` (its latest working copy, or ``revision``) valid ``days`` days."""
+    """A share-preview link for ``brief`` (its latest working copy, or ``revision``) valid ``days`` days.
+
+    The caller has checked that ``user`` may edit the brief; longer links than ``max_link_days(user)``
+    raise PermissionDenied.
+    """
     if not 1 <= days <= MAX_LINK_DAYS:
         raise ValueError(f"A preview link lasts 1 to {MAX_LINK_DAYS} days.")
+    if days > max_link_days(user):
+        raise PermissionDenied(f"Only editors who may publish make links longer than {DEFAULT_LINK_DAYS} days.")
     if revision is not None and revision.brief_id != brief.pk:
         raise ValueError("That revision belongs to another brief.")
     now = timezone.now()
@@ -128,6 +164,9 @@ def create_preview_link(*, brief, user, days=DEFAULT_LINK_DAYS, revision=None, n
 
 
 def revoke_preview_link(*, link, user):
+    """Revoke ``link``; PermissionDenied unless it is ``user``'s own or ``user`` may publish."""
+    if not may_revoke_link(user, link):
+        raise PermissionDenied("Only editors who may publish revoke other people's share links.")
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.revoked_by = user

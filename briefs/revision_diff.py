@@ -1,13 +1,19 @@
-"""Field-by-field comparison of two revisions, for editors.
+"""Field-by-field comparison of two revisions, for editors: it reads like the brief.
 
-Rich text is compared as words of its text (tags stripped), so a diff reads like prose;
-everything shown is escaped here and marked safe only after escaping.
+Rich text is compared block by block (paragraphs, headings, list items, quotes), parsed with
+lxml.html; blocks are lined up with difflib, and a changed block shows its word-level changes.
+Quotes, related links and the other lists are blocks too. Everything shown is escaped here and
+marked safe only after escaping.
+
+(lxml.html.diff.htmldiff was tried for the words inside a block: it replaces short paragraphs
+whole, "Something happened." against "Something big happened today." included, so the
+word diff below stays.)
 """
 
 import difflib
-import html
 import re
 
+import lxml.html
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -16,7 +22,6 @@ from issues.models import Issue
 
 from .models import Brief, BriefType
 
-TAG = re.compile(r"<[^>]*>")
 # Words, single punctuation marks and (collapsed) spaces: a changed full stop does not mark the
 # whole word before it as changed, and joining the tokens gives the text back.
 TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -24,11 +29,6 @@ TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 
 def text_to_words(value):
     return TOKEN.findall(" ".join((value or "").split()))
-
-
-def html_to_words(value):
-    """The words of a (sanitised) HTML fragment: tags become spaces, entities become characters."""
-    return text_to_words(html.unescape(TAG.sub(" ", value or "")))
 
 
 def _segments(old, new):
@@ -66,16 +66,68 @@ def word_diff(old, new):
     return mark_safe("".join(parts))  # noqa: S308 - every part was escaped above
 
 
-def list_diff(old, new):
-    """[(marker, text)] where marker is "same", "removed" or "added", in the new order."""
+# Blocks of rich text; anything else at the top level (a div, a figure) is one block of its text.
+LIST_TAGS = {"ul", "ol"}
+SAME_BLOCK_RATIO = 0.5  # below this, a replaced block reads better as removed + added
+
+
+def _clean(text):
+    return " ".join((text or "").split())
+
+
+def _text(element):
+    """A block's words, and where its links go (a changed address is a change)."""
+    links = [f"⟨{a.get('href')}⟩" for a in element.iter("a") if a.get("href")]
+    return _clean(" ".join([element.text_content(), *links]))
+
+
+def html_blocks(value):
+    """[(tag, text)] of a (sanitised) HTML fragment, block by block: list items one by one."""
+    if not (value or "").strip():
+        return []
+    root = lxml.html.fragment_fromstring(value, create_parent="div")
+    blocks = [("p", _clean(root.text))] if _clean(root.text) else []
+    for element in root:
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        if element.tag in LIST_TAGS:
+            blocks += [("li", _text(item)) for item in element.iter("li")]
+        elif element.tag == "table":
+            blocks += [("tr", " | ".join(_clean(c.text_content()) for c in row)) for row in element.iter("tr")]
+        else:
+            blocks.append((element.tag if element.tag in BLOCK_LABELS else "p", _text(element)))
+        if _clean(element.tail):
+            blocks.append(("p", _clean(element.tail)))
+    return [(tag, text) for tag, text in blocks if text]
+
+
+BLOCK_LABELS = {"p", "h2", "h3", "h4", "blockquote", "li", "tr", "pre"}
+
+
+def block_diff(old, new):
+    """[{tag, marker, html}] for two lists of (tag, text) blocks, in the new order. ``marker``: "same",
+    "changed" (``html`` shows its word changes), "removed" or "added"."""
     rows = []
+
+    def whole(marker, blocks, mark):
+        rows.extend({"tag": tag, "marker": marker, "html": format_html(mark, text)} for tag, text in blocks)
+
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            rows += [("same", item) for item in old[i1:i2]]
+            whole("same", old[i1:i2], "{}")
             continue
-        rows += [("removed", item) for item in old[i1:i2]]
-        rows += [("added", item) for item in new[j1:j2]]
+        removed, added = list(old[i1:i2]), list(new[j1:j2])
+        while removed and added:
+            (old_tag, old_text), (new_tag, new_text) = removed[0], added[0]
+            ratio = difflib.SequenceMatcher(None, old_text, new_text, autojunk=False).ratio()
+            if old_tag != new_tag or ratio < SAME_BLOCK_RATIO:
+                break
+            removed.pop(0), added.pop(0)
+            diff = word_diff(text_to_words(old_text), text_to_words(new_text))
+            rows.append({"tag": new_tag, "marker": "changed", "html": diff})
+        whole("removed", removed, "<del>{}</del>")
+        whole("added", added, "<ins>{}</ins>")
     return rows
 
 
@@ -133,18 +185,34 @@ FIELDS = [
 ]
 
 
+def _fill_titles(data, other):
+    """``data`` with each quote's empty "title shown" taken from the same quote in ``other``: publishing
+    fills it in from the expert's profile, which is no edit anyone made."""
+    titles = {(q["expert"], q["text"]): q["expert_title"] for q in other["quotes"] if q["expert_title"]}
+    quotes = [
+        {**q, "expert_title": q["expert_title"] or titles.get((q["expert"], q["text"]), "")} for q in data["quotes"]
+    ]
+    return {**data, "quotes": quotes}
+
+
 def compare(old, new):
-    """[{label, changed, kind, diff}] for every field of two revisions' ``data``, in form order."""
-    names = _Names(old.data, new.data)
-    old_lines, new_lines = names.lines(old.data), names.lines(new.data)
+    """[{label, changed, kind, diff}] for every field of two revisions' ``data``, in reading order.
+
+    ``diff`` is escaped HTML for one-line text, and [{tag, marker, html}] blocks for rich text and lists.
+    """
+    old_data, new_data = _fill_titles(old.data, new.data), _fill_titles(new.data, old.data)
+    names = _Names(old_data, new_data)
+    old_lines, new_lines = names.lines(old_data), names.lines(new_data)
     result = []
     for key, label, kind in FIELDS:
         if kind == "list":
-            a, b = old_lines[key], new_lines[key]
-            diff = list_diff(a, b)
+            a, b = [("li", line) for line in old_lines[key]], [("li", line) for line in new_lines[key]]
+            diff = block_diff(a, b)
+        elif kind == "html":
+            a, b = html_blocks(old_data.get(key)), html_blocks(new_data.get(key))
+            diff = block_diff(a, b)
         else:
-            a, b = old.data.get(key) or "", new.data.get(key) or ""
-            words = html_to_words if kind == "html" else text_to_words
-            diff = word_diff(words(a), words(b))
+            a, b = old_data.get(key) or "", new_data.get(key) or ""
+            diff = word_diff(text_to_words(a), text_to_words(b))
         result.append({"key": key, "label": label, "kind": kind, "changed": a != b, "diff": diff})
     return result

@@ -125,3 +125,22 @@ class PreviewLinkUse(models.Model):
 
     def __str__(self):
         return f"{self.link_id} {self.outcome} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Autosave(models.Model):
+    """One user's unsubmitted typing in a brief's change form, kept while they type (briefs.admin.autosave).
+
+    Not a Revision: it is nobody's saved version, so it never moves the revision numbers that the
+    lost-update check compares, and never reaches readers. Gone once the user saves or discards it.
+    """
+
+    brief = models.ForeignKey("briefs.Brief", on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(help_text="The change form's fields as posted: {name: [values]}.")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["brief", "user"], name="one_autosave_per_user_and_brief")]
+
+    def __str__(self):
+        return f"{self.brief_id} by {self.user_id} at {self.saved_at:%Y-%m-%d %H:%M}"

@@ -234,7 +234,7 @@ def restore_revision(*, revision, user):
 
 
 @transaction.atomic
-def publish_revision(*, revision, user):
+def publish_revision(*, revision, user, checks=()):
     """Apply a (pending) revision to the live brief: its fields, quotes, links, issues, authors.
 
     Only users with ``briefs.publish_brief`` may; anyone else gets PermissionDenied and nothing
@@ -254,6 +254,7 @@ def publish_revision(*, revision, user):
         to_state=brief.status,
         comment=f"Published pending changes (revision {revision.number}).",
         at=revision.applied_at,
+        checks=[check.as_dict() for check in checks],
     )
     transaction.on_commit(lambda: notifications.changes_published(brief=brief, transition=step, revision=revision))
     return brief

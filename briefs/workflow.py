@@ -145,9 +145,15 @@ def _check_complete(brief):
         raise WorkflowError(f"The brief needs {', '.join(missing)} first.")
 
 
-def _record(brief, *, user, from_state, comment="", at=None):
+def _record(brief, *, user, from_state, comment="", at=None, checks=()):
     return Transition.objects.create(
-        brief=brief, user=user, from_state=from_state, to_state=brief.status, comment=comment, at=at or timezone.now()
+        brief=brief,
+        user=user,
+        from_state=from_state,
+        to_state=brief.status,
+        comment=comment,
+        at=at or timezone.now(),
+        checks=[check.as_dict() for check in checks],
     )
 
 
@@ -164,7 +170,7 @@ def _check_text(text, what):
         raise WorkflowError(f"{what} contains {textcheck.describe(char)}, which cannot be stored; remove it.")
 
 
-def _transition(action_name, *, brief, user, comment="", prepare=None):
+def _transition(action_name, *, brief, user, comment="", prepare=None, checks=()):
     """Run one state change: permission, lock, legality, save, Transition row. Returns the Transition."""
     action = ACTIONS[action_name]
     _check_permission(user, action.permission, f"You may not take the step “{action.label}”.")
@@ -182,7 +188,7 @@ def _transition(action_name, *, brief, user, comment="", prepare=None):
         locked.status = action.target
         locked.save(update_fields=fields)
         _refresh(brief, locked, fields)
-        return _record(locked, user=user, from_state=from_state, comment=comment)
+        return _record(locked, user=user, from_state=from_state, comment=comment, checks=checks)
 
 
 def submit_for_review(*, brief, user, comment=""):
@@ -205,8 +211,10 @@ def request_changes(*, brief, user, comment):
     return step
 
 
-def publish(*, brief, user, at=None, comment=""):
+def publish(*, brief, user, at=None, comment="", checks=()):
     """Draft or in review -> published (approving it). ``at`` in the future schedules it.
+
+    ``checks``: the content checks (briefs.checks) the editor saw, kept with the transition.
 
     Without ``at`` the brief keeps the publication time it has (so a reopened brief keeps its
     date and address), or goes live now. Each quote gets the expert's current title if it has none,
@@ -228,7 +236,7 @@ def publish(*, brief, user, at=None, comment=""):
             quote.save(update_fields=["expert_title"])
         return ["published_at"]
 
-    step = _transition("publish", brief=brief, user=user, comment=comment, prepare=prepare)
+    step = _transition("publish", brief=brief, user=user, comment=comment, prepare=prepare, checks=checks)
     transaction.on_commit(lambda: notifications.published(brief=step.brief, transition=step))
     return step
 

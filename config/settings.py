@@ -4,6 +4,7 @@ Secure by default: DEBUG is off unless ``DEBUG=1``; outside debug and tests ther
 default SECRET_KEY, so a production deploy without one fails at start-up, not later.
 """
 
+import datetime
 import os
 import sys
 import tempfile
@@ -262,12 +263,76 @@ CKEDITOR_5_CONFIGS = {
     },
 }
 
+
+# --- Hardening (#10): login protection, staff sessions, client addresses, request logs, uploads ---
+# Kept in one block so other settings stay where they were. Middleware and apps are appended.
+INSTALLED_APPS += ["config.apps.SignInProtectionConfig"]  # django-axes (config/apps.py)
+# The request log wraps every other middleware: it times the whole request and sees the final
+# status, even of a request refused for a bad Host header before any view runs.
+MIDDLEWARE.insert(0, "config.requestlog.RequestLogMiddleware")
+MIDDLEWARE += [
+    # Signs staff out after STAFF_SESSION_IDLE_MINUTES without an admin request.
+    "config.security.StaffIdleTimeoutMiddleware",
+    # django-axes: answers a locked-out login with the lock-out page; must come last.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, counts failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The admin's path: moving it off /admin/ spares the login form most scripted attempts.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# Lock-out: after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
+# further attempts are refused for LOGIN_LOCKOUT_MINUTES; editors unlock sooner in the admin
+# (Axes -> Access attempts: delete the row). Kept in the database, so it holds without Redis.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 30)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per user, and per address
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+# A lock-out ends LOGIN_LOCKOUT_MINUTES after it began: trying again meanwhile does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False  # our request log already has one line per request
+# Addresses of the reverse proxies (nginx on the same host by default) whose X-Real-IP header
+# names the client; from anywhere else the connection's own address counts.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
+STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 60))
+# Editors' accounts are worth stealing: passwords of at least 12 characters (Django's default is 8).
+for _validator in AUTH_PASSWORD_VALIDATORS:
+    if _validator["NAME"].endswith(".MinimumLengthValidator"):
+        _validator["OPTIONS"] = {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", 12))}
+# Request logs: one JSON line per request on stdout in production (config/requestlog.py);
+# LOG_FORMAT=text gives plain lines (the default with DEBUG).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+# Request lines go to stdout; everything else (warnings, errors with their tracebacks) to stderr, as
+# Django's default, so a management command's own output stays clean. systemd's journal takes both.
+_json = {"formatter": "json"} if LOG_FORMAT == "json" else {}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.requestlog.JsonFormatter"}},
+    "filters": {"one_line": {"()": "config.requestlog.DropTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **_json},
+        "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", **_json},
+        # A bad Host header is someone probing: one warning line, no traceback (config/requestlog.py).
+        "disallowed_host": {"class": "logging.StreamHandler", "filters": ["one_line"], **_json},
+    },
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": ["disallowed_host"], "level": "WARNING", "propagate": False},
+        # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# Expert photos: at most this many bytes and pixels; they are re-encoded on upload (experts/photos.py).
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 25_000_000))
+# import_briefs refuses an export file larger than this (a brief is a few KB; 2 MB is generous).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 
 # --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
 # Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
@@ -285,6 +350,34 @@ if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend
     _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
     _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
+
+# --- Email alerts (#15): the subscriptions app and Django's tasks framework -----------------------
+# The worker is `manage.py alerts_worker` (django-tasks-db's db_worker plus the alerts' sweep),
+# started by `make run` and by systemd in production (README, "Email alerts").
+INSTALLED_APPS += ["django_tasks_db", "subscriptions"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ALERTS = {
+    # The sweep runs at least this often; a scheduled brief wakes it at its own second.
+    "SWEEP_SECONDS": int(os.environ.get("ALERTS_SWEEP_SECONDS", 60)),
+    # SMTP errors: retried after BASE, 4x BASE, 16x BASE ... seconds, at most ATTEMPTS times.
+    "RETRY_BASE_SECONDS": int(os.environ.get("ALERTS_RETRY_BASE_SECONDS", 60)),
+    "ATTEMPTS": int(os.environ.get("ALERTS_ATTEMPTS", 5)),
+    # Emails one send run sends before it hands over to the next run (keeps a run short).
+    "BATCH": int(os.environ.get("ALERTS_BATCH", 500)),
+    # Emails claimed (and recorded as sent) per database commit; a crash loses at most this many.
+    "CLAIM_CHUNK": int(os.environ.get("ALERTS_CLAIM_CHUNK", 25)),
+    # A brief live for longer than this when first seen (the worker was down) is old news: not sent.
+    "ANNOUNCE_WITHIN_HOURS": int(os.environ.get("ALERTS_ANNOUNCE_WITHIN_HOURS", 24)),
+    # Digests go out at this hour, site time (weekly ones on Mondays).
+    "DIGEST_HOUR": int(os.environ.get("ALERTS_DIGEST_HOUR", 7)),
+    # Confirmation emails per address and per client per hour; unconfirmed sign-ups live this long.
+    "CONFIRMATIONS_PER_ADDRESS": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_ADDRESS", 3)),
+    "CONFIRMATIONS_PER_CLIENT": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_CLIENT", 10)),
+    "CONFIRM_DAYS": 7,
+    # Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP), for the
+    # per-client limit; without it every reader shares the proxy's address.
+    "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
+}
 
 # --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
 # the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).

@@ -24,12 +24,13 @@ handler500 = "serving.views.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     # CKEditor 5's widget needs its upload URL to exist; the sanitiser keeps no images, so nothing is stored.
     path("ckeditor5/image_upload/", refuse_upload, name="ck_editor_5_upload_file"),
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
     path("issues/", include("issues.urls")),
     path("experts/", include("experts.urls")),
+    path("subscribe/", include("subscriptions.urls")),
     path("", include("briefs.urls")),
 ]
 

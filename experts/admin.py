@@ -1,13 +1,16 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
+from briefs.conflicts import NoLostUpdateAdminMixin
 from briefs.forms import SafeAutocompleteAdminMixin
 
 from .models import Expert
+from .photos import PhotoField
 
 
 @admin.register(Expert)
-class ExpertAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
+class ExpertAdmin(NoLostUpdateAdminMixin, SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["thumbnail", "name", "title", "program", "is_active"]
     list_display_links = ["thumbnail", "name"]
     list_filter = ["is_active", "program", "issues"]
@@ -15,6 +18,8 @@ class ExpertAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["issues"]
     fields = ["name", "slug", "title", "program", "photo", "bio", "issues", "is_active"]
+    # Photos are checked and re-encoded on upload (experts/photos.py).
+    formfield_overrides = {models.ImageField: {"form_class": PhotoField}}
 
     @admin.display(description="Photo")
     def thumbnail(self, expert):

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
+from briefs.conflicts import NoLostUpdateAdminMixin
 from briefs.forms import SafeAutocompleteAdminMixin
 
 from .models import Issue
 
 
 @admin.register(Issue)
-class IssueAdmin(SafeAutocompleteAdminMixin, admin.ModelAdmin):
+class IssueAdmin(NoLostUpdateAdminMixin, SafeAutocompleteAdminMixin, admin.ModelAdmin):
     list_display = ["indented_name", "slug", "featured", "sort_order"]
     list_editable = ["featured", "sort_order"]
     list_filter = ["featured", ("parent", admin.RelatedOnlyFieldListFilter)]

@@ -104,10 +104,12 @@ def test_editor_sees_the_correction_form_only_on_live_briefs(client):
     client.force_login(EditorFactory())
     live = BriefFactory()
     draft = BriefFactory(status="draft", published_at=None)
-    assert correction_url(live) in client.get(reverse("admin:briefs_brief_change", args=[live.pk])).content.decode()
-    assert (
-        correction_url(draft) not in client.get(reverse("admin:briefs_brief_change", args=[draft.pk])).content.decode()
-    )
+    # The correction box belongs to the change form: "Add correction" saves the edits first (#11).
+    button = 'name="_workflow" value="correction"'
+    live_page = client.get(reverse("admin:briefs_brief_change", args=[live.pk])).content.decode()
+    assert button in live_page and 'name="correction_text"' in live_page
+    draft_page = client.get(reverse("admin:briefs_brief_change", args=[draft.pk])).content.decode()
+    assert button not in draft_page and "correction_text" not in draft_page
 
 
 def test_brief_page_query_count_does_not_grow_with_corrections(client):

@@ -98,11 +98,11 @@ def test_heartbeat_keeps_presence_and_saving_ends_it(ada, bob):
     brief = BriefFactory(status=Brief.Status.DRAFT)
     with time_machine.travel(timezone.now(), tick=False) as clock:
         page = ada.get(change_url(brief))
-        clock.shift(datetime.timedelta(minutes=4))
+        clock.shift(datetime.timedelta(seconds=40))  # presence lasts a minute between heartbeats (#11)
         presence = reverse("admin:briefs_brief_presence", args=[brief.pk])
         assert ada.get(presence).status_code == 405
         assert ada.post(presence).json() == {"others": []}
-        clock.shift(datetime.timedelta(minutes=4))
+        clock.shift(datetime.timedelta(seconds=40))
         assert "Ada Lovelace is editing this brief" in bob.get(change_url(brief)).content.decode()
 
         assert ada.post(change_url(brief), change_form_data(page)).status_code == 302
@@ -135,6 +135,18 @@ def test_an_edit_of_only_a_quote_is_protected_both_ways(ada, bob, status):
     assert response.status_code == 200
     assert "changed by Bob Woodward" in response.content.decode()
     assert brief.revisions.order_by("-number").first().data["title"] == "Bob's title"
+
+
+def test_presence_is_gone_within_a_minute_of_the_last_heartbeat_and_at_once_on_leaving(ada, bob):
+    brief = BriefFactory(status=Brief.Status.DRAFT)
+    presence = reverse("admin:briefs_brief_presence", args=[brief.pk])
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        ada.get(change_url(brief))
+        clock.shift(datetime.timedelta(seconds=61))  # her browser crashed: no heartbeat, no goodbye
+        assert "Ada Lovelace is editing" not in bob.get(change_url(brief)).content.decode()
+        ada.get(change_url(brief))
+        assert ada.post(presence, {"leave": "1"}).status_code == 200  # the page was closed
+        assert "Ada Lovelace is editing" not in bob.get(change_url(brief)).content.decode()
 
 
 def test_someone_who_may_only_read_the_brief_is_not_shown_as_editing_it(ada):

@@ -272,7 +272,11 @@ def test_withdrawing_takes_pending_changes_into_the_brief_so_reopening_keeps_the
     edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
     pending = pending_revision(live_brief)
 
-    response = client.post(reverse("admin:briefs_brief_transition", args=[live_brief.pk, "withdraw"]), follow=True)
+    response = client.post(
+        reverse("admin:briefs_brief_transition", args=[live_brief.pk, "withdraw"]),
+        {"comment": "Superseded.", "confirm_withdraw": "1"},  # a reason and a confirmation (#11)
+        follow=True,
+    )
     assert "Its pending changes are now its content" in response.content.decode()
     workflow.reopen(brief=live_brief, user=editor)
 

@@ -180,8 +180,8 @@ def test_compare_shows_a_word_diff_of_rich_text_and_lists_escaped(client, editor
     assert response.status_code == 200
     assert "Something <ins>big </ins>happened<ins> today</ins>." in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
-    assert "<del>Bradley Bowman: “Deterrence failed.”</del>" in html
-    assert "<ins>Bradley Bowman: “Deterrence was restored.”</ins>" in html
+    # A changed quote is one block with its changed words marked (#11), not removed and re-added.
+    assert "Bradley Bowman: “Deterrence <del>failed</del><ins>was restored</ins>.”" in html
 
 
 def test_restore_function_on_draft_applies_and_numbers(editor):

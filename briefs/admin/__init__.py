@@ -1,7 +1,10 @@
 from django.contrib import admin
 
+from ..conflicts import NoLostUpdateAdminMixin
 from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
+from .autosave import AutosaveAdminMixin
+from .changelist import BriefChangeListMixin
 from .revisions import RevisionAdminMixin
 from .workflow import FollowsBriefInlineMixin, WorkflowAdminMixin
 
@@ -16,29 +19,43 @@ class ExpertQuoteInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, adm
     verbose_name_plural = "Expert Analysis (quotes, in order)"
 
 
-class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.TabularInline):
+class RelatedLinkInline(SafeAutocompleteAdminMixin, FollowsBriefInlineMixin, admin.StackedInline):
+    # Stacked, not a table: six inputs side by side overflowed the form's column (1,440 px in 990).
     model = RelatedLink
     form = RelatedLinkForm
     formset = OrderedInlineFormSet
     fk_name = "brief"
     extra = 0
     autocomplete_fields = ["target_brief"]
-    verbose_name_plural = "Related Reading (in order): a brief on this site, or a title with URL and/or byline"
+    verbose_name = "related reading"
+    verbose_name_plural = "Related Reading (in order)"
+    fieldsets = [
+        ("A brief on this site", {"fields": ["target_brief"]}),
+        ("…or an outside title", {"fields": [("title", "byline"), "url"]}),
+        (None, {"fields": ["order"]}),
+    ]
 
 
 @admin.register(Brief)
-class BriefAdmin(SafeAutocompleteAdminMixin, WorkflowAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+class BriefAdmin(
+    SafeAutocompleteAdminMixin,
+    BriefChangeListMixin,
+    AutosaveAdminMixin,
+    WorkflowAdminMixin,
+    RevisionAdminMixin,
+    admin.ModelAdmin,
+):
     form = BriefAdminForm
-    list_display = ["title", "type", "status", "published_at", "expires_at", "updated_at"]
-    list_filter = ["status", "type", ("published_at", admin.DateFieldListFilter), "issues"]
     list_select_related = ["type"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["authors"]
     inlines = [ExpertQuoteInline, RelatedLinkInline]
+    # In the order of the public page; the change form template puts Expert Analysis after Latest
+    # Developments and Related Reading after Further sections.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "type", "summary", "authors", "issues"]}),
+        ("The brief", {"fields": ["title", "slug", "type", "summary", "issues", "authors"]}),
         ("Latest Developments", {"fields": ["developments"]}),
         ("Further sections", {"fields": ["body"]}),
         # Status changes only through the workflow buttons (briefs.workflow); it is shown read-only.
@@ -47,7 +64,7 @@ class BriefAdmin(SafeAutocompleteAdminMixin, WorkflowAdminMixin, RevisionAdminMi
 
 
 @admin.register(BriefType)
-class BriefTypeAdmin(admin.ModelAdmin):
+class BriefTypeAdmin(NoLostUpdateAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name"]

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.forms.formsets import all_valid
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -20,8 +21,11 @@ from ..preview import (
     MAX_LINK_DAYS,
     create_preview_link,
     make_token,
+    max_link_days,
+    may_revoke_link,
     render_preview,
     revoke_preview_link,
+    visible_links,
 )
 from ..revision_diff import compare
 from ..revisions import (
@@ -51,8 +55,17 @@ class ShareForm(forms.Form):
     )
     note = forms.CharField(max_length=200, required=False, help_text="Who it is for; only editors see this.")
 
-    def __init__(self, *args, brief, **kwargs):
+    def __init__(self, *args, brief, max_days=MAX_LINK_DAYS, **kwargs):
         super().__init__(*args, **kwargs)
+        # The user's own limit (briefs.preview.max_link_days); the service refuses longer links anyway.
+        days = self.fields["days"]
+        days.max_value = max_days
+        days.validators = [v for v in days.validators if not isinstance(v, MaxValueValidator)]
+        days.validators.append(MaxValueValidator(max_days))
+        days.widget.attrs["max"] = max_days
+        days.help_text = f"The link stops working after this many days (1 to {max_days}); you can revoke it sooner."
+        if max_days < MAX_LINK_DAYS:
+            days.help_text += f" Longer links (up to {MAX_LINK_DAYS} days) are made by editors who may publish."
         self.fields["revision"].queryset = brief.revisions.order_by("-number")
         self.fields["revision"].label_from_instance = lambda rev: f"Revision {rev.number} ({rev.author_name})"
 
@@ -219,7 +232,7 @@ class RevisionViewsMixin(BriefObjectMixin):
     def share_view(self, request, object_id):
         # Change permission even to look: the page lists working links.
         brief = self._brief_or_404(request, object_id, change=True)
-        form = ShareForm(request.POST or None, brief=brief)
+        form = ShareForm(request.POST or None, brief=brief, max_days=max_link_days(request.user))
         if request.method == "POST" and form.is_valid():
             link = create_preview_link(
                 brief=brief,
@@ -233,23 +246,28 @@ class RevisionViewsMixin(BriefObjectMixin):
             messages.success(request, f"Share this link (valid until {until:%Y-%m-%d %H:%M %Z}): {url}")
             return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
         links = list(
-            PreviewLink.objects.filter(brief=brief).select_related("revision", "created_by").prefetch_related("uses")
+            visible_links(brief, request.user).select_related("revision", "created_by").prefetch_related("uses")
         )
         for link in links:
             link.url = request.build_absolute_uri(reverse("shared_preview", args=[make_token(link)]))
+            link.can_revoke = may_revoke_link(request.user, link)
         context = self._context(request, brief, "Share preview", form=form, links=links, can_change=True)
         return TemplateResponse(request, "admin/briefs/brief/share.html", context)
 
     def revoke_share_view(self, request, object_id, link_id):
         brief = self._brief_or_404(request, object_id, change=True)
         link = get_object_or_404(PreviewLink, pk=link_id, brief=brief)
-        revoke_preview_link(link=link, user=request.user)
+        revoke_preview_link(link=link, user=request.user)  # PermissionDenied (403) for others' links
         messages.success(request, "The preview link is revoked; it no longer shows the brief.")
         return HttpResponseRedirect(reverse("admin:briefs_brief_share", args=[brief.pk]))
 
     def presence_view(self, request, object_id):
-        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit it."""
+        """Heartbeat from an open change page (static/briefs/admin/presence.js), of a user who may edit
+        it; ``leave`` when the page is closed or left."""
         brief = self._brief_or_404(request, object_id, change=True)
+        if request.POST.get("leave"):
+            presence.stop_editing(brief_pk=brief.pk, user=request.user)
+            return JsonResponse({"others": []})
         presence.mark_editing(brief_pk=brief.pk, user=request.user)
         others = presence.other_editors(brief_pk=brief.pk, user=request.user)
         return JsonResponse({"others": [name for name, _ in others]})

@@ -8,15 +8,14 @@ posted content as a pending revision instead of writing the brief. Publishing th
 (``briefs.revisions.publish_revision``) writes it to the live brief.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from .. import presence
+from ..conflicts import stale_edit_form
 from ..models import Brief, ExpertQuote, RelatedLink
 from ..pagecache import invalidate_public_pages
 from ..revisions import (
@@ -56,34 +55,27 @@ def conflict_message(brief, opened, latest):
 
 
 def revision_form(form_class, brief, working):
-    """``form_class`` plus the revision the form was opened at, refusing saves over newer ones."""
+    """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
+    (the admin's one no-lost-update mechanism, ``briefs.conflicts``)."""
 
-    class RevisionForm(form_class):
-        opened_revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    def refusal(opened_number, latest):
+        # Opened before any revision existed: revision 1 then keeps what the page showed.
+        opened = brief.revisions.filter(number=max(opened_number, 1)).first()
+        return conflict_message(brief, opened, latest)
 
+    checked = stale_edit_form(
+        form_class,
+        field="opened_revision",
+        latest=lambda: latest_revision(brief),
+        lock=lambda: Brief.objects.select_for_update().filter(pk=brief.pk).first(),
+        refusal=refusal,
+    )
+
+    class RevisionForm(checked):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            latest = latest_revision(brief)
-            self.fields["opened_revision"].initial = latest.number if latest else 0
             if working is not None and not self.is_bound:
                 self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
-
-        def clean(self):
-            cleaned = super().clean()
-            opened_number = cleaned.get("opened_revision")
-            if opened_number is None:
-                # Posted without the field (scripts, API-style tests): nothing to compare with.
-                return cleaned
-            Brief.objects.select_for_update().filter(pk=brief.pk).first()  # check and save as one step
-            latest = latest_revision(brief)
-            if latest and latest.number > opened_number:
-                # Opened before any revision existed: revision 1 then keeps what the page showed.
-                opened = brief.revisions.filter(number=max(opened_number, 1)).first()
-                self.add_error(None, ValidationError(conflict_message(brief, opened, latest), code="stale"))
-                # A second, deliberate save goes through: the user has now seen the other version.
-                self.data = self.data.copy()
-                self.data[self.add_prefix("opened_revision")] = str(latest.number)
-            return cleaned
 
     return RevisionForm
 
@@ -125,10 +117,10 @@ class RevisionAdminMixin(RevisionViewsMixin):
             return
         for inline in self.get_inline_instances(request, obj):
             # Opening the page: one form per row of the working copy. Posting: the management form counts.
-            extra = 0
-            if request.method != "POST":
-                extra = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
-            yield inline.get_formset(request, obj, extra=extra), inline
+            stored = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
+            formset_class = inline.get_formset(request, obj, extra=0 if request.method == "POST" else stored)
+            formset_class.stored_rows = stored  # a fresh class per call (inlineformset_factory)
+            yield formset_class, inline
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -139,7 +131,15 @@ class RevisionAdminMixin(RevisionViewsMixin):
                 kwargs["initial"] = [dict(row) for row in self._working_copy(request, obj)[INLINE_KEYS[inline.model]]]
         return kwargs
 
+    def _step_without_edits(self, request, form, formsets=None):
+        """A workflow button pressed on a form nobody changed: no revision to record, just the step."""
+        if not (request.method == "POST" and request.POST.get("_workflow")) or form.has_changed():
+            return False
+        return formsets is None or not any(formset.has_changed() for formset in formsets)
+
     def save_model(self, request, obj, form, change):
+        if change and not self._pending_mode(request, obj) and self._step_without_edits(request, form):
+            return
         if change and self._pending_mode(request, obj):
             # Content waits as a pending revision; status and dates are workflow state and apply now.
             changed = {name: getattr(obj, name) for name in WORKFLOW_STATE_FIELDS if name in form.changed_data}
@@ -156,8 +156,11 @@ class RevisionAdminMixin(RevisionViewsMixin):
         if change and self._pending_mode(request, brief):
             for formset in formsets:
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            ensure_baseline(brief=brief)
             data = data_from_forms(form, formsets)
+            if request.POST.get("_workflow") and data == working_copy(brief):
+                return  # a step on unchanged pending changes (or live content): nothing new to keep
+            ensure_baseline(brief=brief)
+
             if data == snapshot(brief):
                 # Nothing readers see would change (say, only the expiry time was set, or the edits
                 # were undone): the revision is the live content, not a pending change to publish.
@@ -181,6 +184,10 @@ class RevisionAdminMixin(RevisionViewsMixin):
                 apply_data(brief, revision.data)
                 revision.applied_at = timezone.now()
                 revision.save(update_fields=["applied_at"])
+        elif change and self._step_without_edits(request, form, formsets):
+            for formset in formsets:  # what Django's change message reads
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         else:
             super().save_related(request, form, formsets, change)
             save_revision(brief=brief, user=request.user)

@@ -1,7 +1,8 @@
 """The workflow in the brief admin: action buttons, history, corrections and the Schedule page.
 
-Every button posts to a small view that calls a function in ``briefs.workflow``; those functions
-check permissions themselves, so a hand-made POST by a contributor gets 403 and changes nothing.
+The change page's buttons submit the whole change form (``briefs.admin.steps``): the edits are
+saved first, then the step runs. The steps are functions in ``briefs.workflow`` that check
+permissions themselves, so a hand-made POST by a contributor gets 403 and changes nothing.
 """
 
 import datetime
@@ -9,69 +10,23 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
-from .. import notifications, revisions, workflow
+from .. import checks, notifications, revisions, workflow
 from ..models import Brief, Revision
 from .base import POST, SAFE, BriefObjectMixin
+from .state import brief_state
+from .steps import TRANSITION_FUNCTIONS, available_steps, check_publishing_time, check_step, requested_step, run_step
 
-TRANSITION_FUNCTIONS = {
-    "submit": workflow.submit_for_review,
-    "submit_changes": workflow.submit_changes,
-    "request_changes": workflow.request_changes,
-    "request_pending_changes": workflow.request_pending_changes,
-    "publish": workflow.publish,
-    "withdraw": workflow.withdraw,
-    "reopen": workflow.reopen,
-}
-SUCCESS_MESSAGES = {
-    "submit": "Submitted for review: the editors have been told.",
-    "submit_changes": "Changes submitted for review: the editors have been told; readers keep the live version.",
-    "request_changes": "Sent back to draft with your comment.",
-    "request_pending_changes": "Changes requested with your comment; the pending changes stay pending.",
-    "publish": "Published.",
-    "withdraw": "Withdrawn: the brief has left the site.",
-    "reopen": "Reopened as a draft.",
-}
 SCHEDULE_DAYS_BACK = 14
 PUBLISHING_FIELDS = ("published_at", "expires_at")
-
-
-YEARS = (1900, 2999)
-
-
-def check_publishing_time(value):
-    """Refuse times no brief is published at, and that the database cannot store once moved to UTC
-    (9999-12-31 23:59 in New York is in the year 10000): a form error, not a 500."""
-    if value is not None and not YEARS[0] <= value.year <= YEARS[1]:
-        raise ValidationError(f"Pick a time between the years {YEARS[0]} and {YEARS[1]}.", code="out_of_range")
-
-
-def parse_local_datetime(value):
-    """A ``datetime-local`` input ("2026-11-24T09:30"), read in the site's time zone; None if empty."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise workflow.WorkflowError(f"“{value}” is not a date and time (use YYYY-MM-DD HH:MM).")
-    parsed = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-    try:
-        check_publishing_time(parsed)
-    except ValidationError as error:
-        raise workflow.WorkflowError(f"“{value}”: {error.messages[0]}") from error
-    return parsed
 
 
 def by_day(briefs, attribute):
@@ -94,6 +49,20 @@ class FollowsBriefInlineMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._brief_editable(request, obj)
+
+
+def step_form(form_class, *, brief, user):
+    """``form_class`` that also checks what the pressed workflow button needs: a missing comment or
+    a bad time is a form error, so nothing is saved and nothing runs."""
+
+    class StepForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            for error in check_step(requested_step(self.data), self.data, brief=brief, user=user):
+                self.add_error(None, error)
+            return cleaned
+
+    return StepForm
 
 
 class WorkflowAdminMixin(BriefObjectMixin):
@@ -137,6 +106,22 @@ class WorkflowAdminMixin(BriefObjectMixin):
             readonly += PUBLISHING_FIELDS
         return readonly
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or obj.pk is None or request.method != "POST" or not requested_step(request.POST):
+            return form_class
+        return step_form(form_class, brief=obj, user=request.user)
+
+    def response_change(self, request, obj):
+        """After a valid save: run the step whose button was pressed, then back to the brief."""
+        step = requested_step(request.POST)
+        if step is None:
+            return super().response_change(request, obj)
+        # The form's instance may hold content that went into a pending revision, not the row.
+        brief = Brief.objects.get(pk=obj.pk)
+        run_step(self, request, brief, step, request.POST)
+        return self._back(brief)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -146,22 +131,36 @@ class WorkflowAdminMixin(BriefObjectMixin):
         brief = self.get_object(request, unquote(object_id))
         if brief is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, brief)}
-        return super().change_view(request, object_id, form_url, extra_context)
+        if request.method != "POST" or not requested_step(request.POST):
+            return super().change_view(request, object_id, form_url, extra_context)
+        # A step's emails go out when the view's transaction commits, inside this block.
+        with notifications.collect_failures() as unsent:
+            response = super().change_view(request, object_id, form_url, extra_context)
+        if unsent:  # the step is done; only the email is missing (logged by briefs.notifications)
+            messages.warning(request, "The step is done, but the notification email could not be sent.")
+        return response
 
     def workflow_context(self, request, brief):
-        now = timezone.now()
+        pending = revisions.pending_revision(brief)
+        state = brief_state(brief, has_pending=pending is not None)
+        actions = workflow.available_actions(brief, request.user)
+        # The review screen: what Publish (or publishing the pending changes) would check.
+        publish_checks = []
+        if any(action.name == "publish" for action in actions):
+            publish_checks = checks.run_checks(revisions.snapshot(brief))
+        elif pending is not None and workflow.is_editor(request.user):
+            publish_checks = checks.run_checks(pending.data)
         return {
-            "workflow_actions": workflow.available_actions(brief, request.user),
+            "publish_checks": publish_checks,
+            "publish_checks_failed": bool(checks.failed(publish_checks)),
+            "brief_state": state,
+            "workflow_actions": actions,
+            # A workflow button's POST came back with errors: they are repeated next to the buttons.
+            "workflow_step_posted": request.method == "POST" and bool(requested_step(request.POST)),
             "workflow_transitions": brief.transitions.select_related("user"),
             "workflow_corrections": brief.corrections.select_related("created_by"),
             "workflow_can_correct": workflow.can_correct(brief, request.user),
-            "workflow_is_live": brief.is_live(now),
-            "workflow_is_scheduled": brief.status == Brief.Status.PUBLISHED
-            and brief.published_at is not None
-            and brief.published_at > now,
-            "workflow_has_expired": brief.status == Brief.Status.PUBLISHED
-            and brief.expires_at is not None
-            and brief.expires_at <= now,
+            "workflow_is_live": state.is_live,
             "workflow_editable": workflow.brief_is_editable_by(brief, request.user),
         }
 
@@ -173,41 +172,27 @@ class WorkflowAdminMixin(BriefObjectMixin):
     def transition_view(self, request, object_id, action):
         if action not in TRANSITION_FUNCTIONS:
             raise Http404("No such action.")
-        brief = self._brief_or_404(request, object_id)
-        kwargs = {"brief": brief, "user": request.user, "comment": request.POST.get("comment", "")}
-        had_pending = action == "withdraw" and revisions.pending_revision(brief) is not None
-        try:
-            if action == "publish":
-                kwargs["at"] = parse_local_datetime(request.POST.get("publish_at"))
-            with notifications.collect_failures() as unsent:
-                step = TRANSITION_FUNCTIONS[action](**kwargs)
-        except workflow.WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            # Also in the admin's own "History" of the object, next to ordinary edits.
-            self.log_change(request, brief, f"{step.get_from_state_display()} → {step.get_to_state_display()}")
-            message = SUCCESS_MESSAGES[action]
-            if had_pending and revisions.pending_revision(brief) is None:
-                message += " Its pending changes are now its content, to be reviewed before it returns."
-            if action == "publish" and not brief.is_live():
-                local = timezone.localtime(brief.published_at)
-                message = f"Scheduled: the brief goes live on {local:%Y-%m-%d} at {local:%H:%M}."
-            if unsent:  # the step is done; only the email is missing (logged by briefs.notifications)
-                message = message.replace(": the editors have been told", "").rstrip(".")
-                messages.warning(request, f"{message}; the notification email could not be sent.")
-            else:
-                messages.success(request, message)
-        return self._back(brief)
+        return self._one_step(request, object_id, action)
 
     def correction_view(self, request, object_id):
+        data = request.POST.copy()
+        data["correction_text"] = data.get("text", "")
+        data["correction_notify"] = data.get("notify", "")
+        return self._one_step(request, object_id, "correction", data)
+
+    def _one_step(self, request, object_id, step, data=None):
+        """A step posted on its own (no edits with it): checked as the change form's buttons are."""
         brief = self._brief_or_404(request, object_id)
-        try:
-            correction = workflow.add_correction(brief=brief, user=request.user, text=request.POST.get("text", ""))
-        except workflow.WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            self.log_change(request, brief, f"Correction: {correction.text}")
-            messages.success(request, "Correction added: it shows on the brief's page.")
+        data = request.POST if data is None else data
+        if step not in available_steps(brief, request.user):
+            # Not for this user or state: the workflow function says exactly why (403, or a message).
+            run_step(self, request, brief, step, data, forbidden_raises=True)
+            return self._back(brief)
+        errors = check_step(step, data, brief=brief, user=request.user)
+        for error in errors:
+            messages.error(request, error)
+        if not errors:
+            run_step(self, request, brief, step, data)
         return self._back(brief)
 
     def schedule_view(self, request):

@@ -22,20 +22,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from .. import textcheck
 from .text import QUOTE_CLOSE, QUOTE_OPEN, ends_a_sentence
 
-HEADER_RE = re.compile(r"^(?P<date>[^|]+?)\s*\|\s*(?P<type>[^|]+?)$")
 DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d")
 LATEST_RE = re.compile(r"^latest developments:?$", re.IGNORECASE)
 EXPERT_RE = re.compile(r"^expert analysis:?$", re.IGNORECASE)
 RELATED_HEADING_RE = re.compile(r"^(related reading|related analysis|further reading|related):?$", re.IGNORECASE)
 ISSUES_RE = re.compile(r"^issues:\s*(?P<rest>.*)$", re.IGNORECASE)
+# Lines are split with str methods, not regular expressions that backtrack: an export can hold a
+# megabyte on one line, and every step here must stay linear in its length (tests/test_import_limits.py).
 # ``Title,” by A and B`` or ``Title,” SOURCE``: the opening quote mark is often lost; the byline
 # holds no double quote marks. See _related() for the title.
-RELATED_RE = re.compile(r'^[“"]?(?P<title>.+?),[”"]\s+(?P<byline>[^“”"]{1,200})$')
+BYLINE_MAX_CHARS = 200
 # What follows a quote's closing mark: ``Name, Title``. Names are a few capitalised words.
-ATTRIBUTION_RE = re.compile(r"^\s*(?P<name>[^\W\d_][\w.’'\- ]{0,78}?)\s*,\s+(?P<title>[^“”\"]+?)\s*$")
+NAME_RE = re.compile(r"[^\W\d_][\w.’'\- ]{0,78}")
+NAME_MAX_CHARS = 79
+DOUBLE_QUOTES = '“”"'
 HEADING_MAX_CHARS = 100
 # C0 controls except tab and line ends, and DEL: in a text export they mean a binary or damaged file.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -103,13 +108,26 @@ class ParsedBrief:
     issues_text: str = ""
 
 
-def read_export(path):
-    """Decode and parse the file at ``path``; raises ExportError for any bad input."""
+def read_export(path, *, max_bytes=None):
+    """Decode and parse the file at ``path``; raises ExportError for any bad input.
+
+    A file past ``max_bytes`` (default: the ``IMPORT_MAX_BYTES`` setting) is refused before it is
+    parsed: a brief is a few kilobytes, and a huge file is a mistake or an attack.
+    """
     path = Path(path)
+    limit = settings.IMPORT_MAX_BYTES if max_bytes is None else max_bytes
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)  # never more than the limit in memory
     except OSError as exc:
         raise ExportError(path, 1, f"cannot read the file ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ExportError(
+            path,
+            1,
+            f"file too large (over {limit:,} bytes; a brief export is a few KB). "
+            "The IMPORT_MAX_BYTES setting raises the limit.",
+        )
     return parse_export(decode_export(data, source=path), source=path)
 
 
@@ -169,16 +187,18 @@ def _check_one_line_fields(brief):
 
 def _parse_head(blocks, *, source):
     header = blocks[0]
-    match = HEADER_RE.match(header.text)
+    match = _header(header.text)
     if not match:
         raise ExportError(
             source,
             header.line,
-            f"no “DATE | TYPE” header (such as “April 24, 2024 | Flash Brief”): found “{header.text}”",
+            f"no “DATE | TYPE” header (such as “April 24, 2024 | Flash Brief”): found “{excerpt(header.text)}”",
         )
     date = parse_date(match["date"])
     if date is None:
-        raise ExportError(source, header.line, f"unreadable date “{match['date']}” (expected e.g. “April 24, 2024”)")
+        raise ExportError(
+            source, header.line, f"unreadable date “{excerpt(match['date'])}” (expected e.g. “April 24, 2024”)"
+        )
     if len(blocks) < 2 or _is_structural(blocks[1].text) or blocks[1].text == header.text:
         line = blocks[1].line if len(blocks) > 1 else header.line
         raise ExportError(source, line, "no title after the “DATE | TYPE” header")
@@ -201,6 +221,14 @@ def _parse_head(blocks, *, source):
         title=title.text,
     )
     return brief, rest
+
+
+def _header(text):
+    """``DATE | TYPE``: exactly one bar with something on either side, or None."""
+    date, bar, type_name = text.partition("|")
+    if not bar or "|" in type_name or not date.strip() or not type_name.strip():
+        return None
+    return {"date": date.strip(), "type": type_name.strip()}
 
 
 def parse_date(value):
@@ -247,12 +275,29 @@ def _take_related(brief, blocks):
 
 
 def _related(text):
-    """A related-reading line, or None. Inner quotes in the title must pair up (“The “Axis” Explained”),
-    which tells a citation from prose that quotes a phrase (said it was “a mistake,” according to ...).
+    """A related-reading line (``[“]Title,” BYLINE``), or None, as ``{"title": ..., "byline": ...}``.
+
+    The byline holds no quote marks, so the ``,”`` before it is at the line's last quote mark; it is
+    followed by white space and at most 200 characters. Inner quotes in the title must pair up
+    (“The “Axis” Explained”), which tells a citation from prose that quotes a phrase (said it was
+    “a mistake,” according to ...).
     """
-    match = RELATED_RE.match(text)
-    if match and match["title"].count("“") == match["title"].count("”") and '"' not in match["title"]:
-        return match
+    mark = max(text.rfind(q) for q in DOUBLE_QUOTES)
+    if mark < 2 or text[mark] == "“" or text[mark - 1] != ",":
+        return None
+    rest = text[mark + 1 :]
+    byline = rest.lstrip()
+    if not rest[:1].isspace() or len(byline) > BYLINE_MAX_CHARS:
+        return None
+    if not byline:  # only white space after the mark: the last of it stands as the byline
+        byline = rest[-1:] if len(rest) > 1 else ""
+        if not byline:
+            return None
+    title = text[: mark - 1]
+    if title[:1] in '“"' and len(title) > 1:
+        title = title[1:]
+    if title.count("“") == title.count("”") and '"' not in title:
+        return {"title": title, "byline": byline}
     return None
 
 
@@ -354,9 +399,19 @@ def _has_attribution(text):
 
 
 def _attribution(text):
-    match = ATTRIBUTION_RE.match(text)
-    if not match:
+    """``Name, Title`` (what follows a quote's closing mark) as ``(name, title)``, or None."""
+    raw_name, comma, rest = text.lstrip().partition(",")
+    raw_name = raw_name.rstrip()
+    if (
+        not comma
+        or len(raw_name) > NAME_MAX_CHARS
+        or not NAME_RE.fullmatch(raw_name)
+        or not rest[:1].isspace()
+        or len(rest) < 2
+        or any(q in rest for q in DOUBLE_QUOTES)
+    ):
         return None
+    match = {"name": raw_name, "title": rest}
     name = " ".join(match["name"].split())
     words = name.split()
     if not 1 <= len(words) <= 6 or not words[0][0].isupper() or ends_a_sentence(name):

@@ -29,12 +29,25 @@ def unused_issues(extra_issues, outcomes):
 
 
 def collect_paths(paths):
-    """Files as given; a folder stands for every ``*.txt`` inside it, sorted by name."""
+    """Files as given; a folder stands for every ``*.txt`` inside it, sorted by name.
+
+    A link in a folder that leads out of it (``passwd.txt -> /etc/passwd``) is refused before it is
+    read, and the message names only the link: nothing of the file it points to is printed.
+    """
     files = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob("*.txt") if p.is_file()))
+            inside = sorted(p for p in path.glob("*.txt") if p.is_file())
+            folder = path.resolve()
+            outside = [p for p in inside if not p.resolve().is_relative_to(folder)]
+            if outside:
+                raise ImportFailed(
+                    "\n".join(
+                        f"{p}: a link to a file outside {raw}; not read (copy the file in instead)" for p in outside
+                    )
+                )
+            files.extend(inside)
         elif path.is_file():
             files.append(path)
         else:

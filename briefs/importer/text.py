@@ -24,11 +24,20 @@ def ends_a_sentence(text):
 def _is_sentence_end(text, match):
     if text[match.start()] != ".":
         return True
-    word = re.search(r"[\w.]*$", text[: match.start()]).group()
+    word = _word_before(text, match.start())
     # Initials and acronyms ("U.S.", "J."), and known abbreviations, do not end sentences.
     if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
         return False
     return word.casefold() not in ABBREVIATIONS
+
+
+def _word_before(text, end):
+    """The run of word characters and dots ending at ``end`` (a backwards walk: searching the text
+    before ``end`` with a regular expression would cost its whole length at every full stop)."""
+    start = end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
 
 
 def split_sentences(text):

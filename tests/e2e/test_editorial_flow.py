@@ -68,7 +68,7 @@ def test_contributor_writes_editor_reviews_and_publishes(browser, live_server, l
     assert "two drones" in brief.developments
     assert [i.name for i in brief.issues.all()] == ["Iran"]
     assert brief.quotes.get().expert.name == "Bradley Bowman"
-    shot(carla, "02-contributor-saved")
+    shot(carla, "02-contributor-saved", ".workflow-panel")
     act(carla, "submit", "First draft, ready for a look.")
     assert "Submitted for review" in messages(carla)
     assert carla.locator("button.workflow-submit").count() == 0  # in review: nothing more for her
