@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench bench-alerts tools check clean screenshots
+.PHONY: install run test lint format bench bench-alerts bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -80,6 +80,10 @@ tools: node_modules/.installed
 		echo "Installing Pango, HarfBuzz and DejaVu fonts (PDFs and social cards)"; \
 		apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null || \
 		{ apt-get update -q && apt-get install -y -q libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }; }
+	@{ command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1; } || { \
+		echo "Installing Debian's varnish and varnish-modules (xkey: the Varnish test, deploy/varnish)"; \
+		apt-get install -y -q varnish varnish-modules >/dev/null || \
+		{ apt-get update -q && apt-get install -y -q varnish varnish-modules; }; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -95,6 +99,10 @@ bench: install
 # One brief published to 10,000 email subscribers: real worker, real SMTP sink (bench/alerts.py).
 bench-alerts: install
 	$(PY) bench/alerts.py
+
+# Pages from Varnish (deploy/varnish) against a static file from Varnish (needs make tools, wrk).
+bench-varnish: install
+	$(PY) bench/varnish.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles var

@@ -394,3 +394,11 @@ WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 INSTALLED_APPS += ["search"]
 # A query is cut (never refused) at this many characters.
 SEARCH_MAX_QUERY_LENGTH = 200
+
+# --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
+# the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
+# See briefs/pagecache/purge.py and deploy/varnish/default.vcl.
+CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
+CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
+# ... and again this much later: a page sent just as the edit committed may reach the cache after it.
+CACHE_PURGE_REPEAT_SECONDS = float(os.environ.get("CACHE_PURGE_REPEAT_SECONDS", 2))

@@ -18,6 +18,8 @@ something it should not:
   the current clock.
 - **URLs**: only the query parameters a page uses, with canonical values, are cached; anything else
   (``?utm_source=``, ``?page=007``) renders uncached, so requests cannot fill the cache at will.
+- **Caches in front** (Varnish, a CDN: ``shared.py``): a page this cache keeps also carries its tags
+  (``xkey``) and ``s-maxage`` up to its due time; every bump is sent to them as a purge (``purge.py``).
 
 If the cache is unreachable the backend answers misses (serving/cache.py): pages render uncached.
 """
@@ -39,8 +41,8 @@ from django.utils.cache import patch_vary_headers
 
 from serving.cache import on_recovery
 
+from . import purge, shared, versions
 from . import tags as page_tags
-from . import versions
 
 # Feeds (and their validators) are not tagged per object yet: any public edit moves ``any``.
 ANY = "any"
@@ -68,6 +70,9 @@ def bump(tags):
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         transaction.on_commit(lambda: versions.store().bump(tags))
+        transaction.on_commit(lambda: purge.send(tags))  # caches in front refetch committed data only
+    else:
+        purge.send(tags)
 
 
 def invalidate_public_pages():
@@ -168,19 +173,21 @@ def _copy(key, entry):
 def keep(key, value, due, *, tags=(), edits_before=None):
     """Store ``value`` until the timestamp ``due``, valid while ``tags`` keep their versions.
     Nothing is stored if the due time has passed, or if any public edit happened since
-    ``edits_before`` (``edits()`` read before the render: the page may mix old and new data)."""
+    ``edits_before`` (``edits()`` read before the render: the page may mix old and new data).
+    Returns whether the value was fit to keep (so a cache in front may keep it too)."""
     seconds = due - timezone.now().timestamp()
     if seconds <= 0:
-        return
+        return False
     stamps = {}
     if tags:
         # The tags first, then ``any``: an edit moving both in between is seen by the second read.
         stamps = versions.store().get([*tags, ANY])
         if stamps is None or edits_before is None or stamps.pop(ANY) != edits_before:
-            return  # versions unreadable (the cache is down), or an edit overlapped the render
+            return False  # versions unreadable (the cache is down), or an edit overlapped the render
     entry = (value, due, stamps)
     cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
     _copy(key, entry)
+    return True
 
 
 def edits():
@@ -215,10 +222,11 @@ def cache_public_page(view, *, params=(), shows=()):
         if not cacheable(request, params):
             return view(request, *args, **kwargs)
         now = timezone.now()  # before the render: see the module docstring
-        key = cache_key("public-page", request)
+        key = cache_key("public-page:v2", request)  # v2: entries are (response, gzipped, due)
         cached = get_kept(key)
         if cached is not None:
-            return _served(request, *cached)
+            response, gzipped, due = cached
+            return shared.share(_served(request, response, gzipped), due)
         edits_before = edits()
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.has_header("Cache-Control"):
@@ -227,8 +235,13 @@ def cache_public_page(view, *, params=(), shows=()):
             slug = kwargs.get("slug")
             tags = listings | page_tags.shown(getattr(response, "context_data", None) or {}, slug=slug)
             gzipped = _gzipped(response)
-            keep(key, (response, gzipped), keep_until(now), tags=tags, edits_before=edits_before)
-            return _served(request, response, gzipped)  # the cache holds its own copy
+            due = keep_until(now)
+            shared.tag(response, tags)  # stored with the page: a hit sends the same tags
+            if keep(key, (response, gzipped, due), due, tags=tags, edits_before=edits_before):
+                shared.share(response, due)  # the cache holds its own copy, without Cache-Control
+            else:
+                response.headers.pop(shared.TAG_HEADER, None)  # maybe stale already: no cache may keep it
+            return _served(request, response, gzipped)
         return response
 
     return wrapper
