@@ -93,7 +93,9 @@ def test_the_taxonomy_is_called_issue_not_tags(editor_client):
 def test_change_list_runs_a_fixed_number_of_queries(editor_client, django_assert_max_num_queries):
     for _ in range(3):
         BriefFactory()
-    with django_assert_max_num_queries(12) as few:
+    # 12, and 3 more on this first admin request: the staff idle timeout (#10) notes the activity in
+    # the session (savepoint, update, release; at most once a minute). The count must not grow below.
+    with django_assert_max_num_queries(15) as few:
         editor_client.get(reverse("admin:briefs_brief_changelist"))
     for _ in range(20):
         BriefFactory()
