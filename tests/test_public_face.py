@@ -158,3 +158,10 @@ def test_make_run_on_another_port_points_site_url_and_name_at_the_demo(tmp_path)
     assert "SITE_URL=http://127.0.0.1:8123" in shown
     assert "SITE_NAME=Northgate Institute" in shown
     assert "DEBUG=1" in shown
+
+
+def test_the_privacy_page_says_what_email_alerts_keep(client):
+    """The page made by the migrations tells readers what signing up for alerts stores (#15)."""
+    body = client.get("/privacy/").content.decode()
+    assert "Email alerts" in body and "unconfirmed sign-ups are deleted after 7 days" in body
+    assert "no tracking pixels" in body
