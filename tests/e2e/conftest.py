@@ -6,14 +6,36 @@ console errors, uncaught exceptions and failed requests (``problems``).
 
 import os
 import re
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import chromium_path, require_tool
 
 # Playwright's sync API runs an event loop in this thread; the tests' ORM calls are plain sync code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, running one request's application at a time. On SQLite the test database
+    is one in-memory connection shared by the server's threads, and the admin's scripts fetch
+    several URLs at once (translations, presence, autosave): used concurrently, that connection
+    fails ("bad parameter or other API misuse"). Connections stay threaded (keep-alive works)."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 PASSWORD = "pw-for-tests-only"  # tests.factories.UserFactory's
 CHROMIUM_ARGS = [
