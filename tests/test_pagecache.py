@@ -46,13 +46,15 @@ def test_second_visit_runs_no_queries(client, site, django_assert_num_queries):
         with django_assert_num_queries(0):
             again = client.get(url)
         assert again.content == first.content, name
+        assert (first["X-Page-Cache"], again["X-Page-Cache"]) == ("miss", "hit"), name
 
 
 def test_odd_query_strings_are_not_cached(client, site, django_assert_max_num_queries):
     client.get("/?utm_source=newsletter")
     with django_assert_max_num_queries(10) as queries:
-        client.get("/?utm_source=newsletter")
+        response = client.get("/?utm_source=newsletter")
     assert len(queries) > 0
+    assert "X-Page-Cache" not in response  # not a page the cache could keep: neither hit nor miss
 
 
 def test_an_edit_shows_at_once(client, site):

@@ -49,6 +49,8 @@ ANY = "any"
 # A page number as a paginator link writes it; "007" or "1e3" would be the same page under another key.
 CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
+# "hit" or "miss" on every page the cache could keep: what the benchmark's hit rate is counted from.
+STATUS_HEADER = "X-Page-Cache"
 
 
 def _reset_store(setting, **kwargs):
@@ -226,6 +228,7 @@ def cache_public_page(view, *, params=(), shows=()):
         cached = get_kept(key)
         if cached is not None:
             response, gzipped, due = cached
+            response.headers[STATUS_HEADER] = "hit"
             return shared.share(_served(request, response, gzipped), due)
         edits_before = edits()
         response = view(request, *args, **kwargs)
@@ -241,6 +244,7 @@ def cache_public_page(view, *, params=(), shows=()):
                 shared.share(response, due)  # the cache holds its own copy, without Cache-Control
             else:
                 response.headers.pop(shared.TAG_HEADER, None)  # maybe stale already: no cache may keep it
+            response.headers[STATUS_HEADER] = "miss"
             return _served(request, response, gzipped)
         return response
 
