@@ -95,6 +95,12 @@ def entry_content(brief, *, base_url):
     return absolutize_links("".join(parts), base_url)
 
 
+def next_in_scope(figures):
+    """The timestamp of the scope's next scheduled publication or expiry (``None``: none)."""
+    upcoming = [figures[key] for key in ("next_publication", "next_expiry") if figures[key]]
+    return min(upcoming).timestamp() if upcoming else None
+
+
 @dataclass(frozen=True)
 class Freshness:
     """What a conditional request is answered from, without rendering the feed."""
@@ -127,6 +133,10 @@ class BriefFeed(Feed):
 
     def url_kwargs(self, obj):
         return {}
+
+    def scope_tags(self, obj):
+        """The page-cache tags of the listing the scope follows (briefs/pagecache/tags.py)."""
+        return {"briefs"}
 
     # HTTP: validators and caching computed from one aggregate query.
 
@@ -193,16 +203,25 @@ class BriefFeed(Feed):
         """
         published = Q(status=Brief.Status.PUBLISHED)
         is_live = Q(pk__in=Brief.objects.live(at=now).values("pk"))
-        figures = Brief.objects.filter(self.scope(obj)).aggregate(
-            live_count=Count("pk", filter=is_live),
-            # Any publication time reached (expired ones too: latest_expiry covers them); one
-            # use of the live() subquery keeps this aggregate cheap.
-            latest_published=Max("published_at", filter=published & Q(published_at__lte=now)),
-            latest_edit=Max("updated_at", filter=published | Q(status=Brief.Status.WITHDRAWN)),
-            latest_expiry=Max("expires_at", filter=published & Q(expires_at__lte=now)),
-            next_publication=Min("published_at", filter=published & Q(published_at__gt=now)),
-            next_expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
-        )
+
+        def aggregate():
+            return Brief.objects.filter(self.scope(obj)).aggregate(
+                live_count=Count("pk", filter=is_live),
+                # Any publication time reached (expired ones too: latest_expiry covers them); one
+                # use of the live() subquery keeps this aggregate cheap.
+                latest_published=Max("published_at", filter=published & Q(published_at__lte=now)),
+                latest_edit=Max("updated_at", filter=published | Q(status=Brief.Status.WITHDRAWN)),
+                latest_expiry=Max("expires_at", filter=published & Q(expires_at__lte=now)),
+                next_publication=Min("published_at", filter=published & Q(published_at__gt=now)),
+                next_expiry=Min("expires_at", filter=published & Q(expires_at__gt=now)),
+            )
+
+        # The aggregate reads every brief of the scope: it is worked out once per change of the
+        # scope's listing (and at the next scheduled publication or expiry, when its time-bound
+        # figures move) and remembered. What it cannot see (an edit of a brief's text) moves the
+        # generation below, which enters the ETag and bounds Last-Modified.
+        scope_key = f"feed-figures:{self.url_name}:{getattr(obj, 'pk', '')}"
+        figures = pagecache.remember(scope_key, self.scope_tags(obj), aggregate, now=now, until=next_in_scope)
         changes = [figures[key] for key in ("latest_published", "latest_edit", "latest_expiry") if figures[key]]
         last_modified = int(max(changes).timestamp()) if changes else None
         # What the figures cannot see (an author or issue renamed, a quote edited) moves the page
@@ -235,7 +254,7 @@ class BriefFeed(Feed):
     def items(self, obj):
         quotes = Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert"))
         live = Brief.objects.live().filter(self.scope(obj))
-        return live.with_cards().prefetch_related("issues", quotes)[:FEED_LENGTH]
+        return live.with_cards().defer(None).prefetch_related("issues", quotes)[:FEED_LENGTH]
 
     def link(self, obj):
         return absolute(reverse("briefs:home"))
@@ -338,6 +357,9 @@ class TypeFeed(ObjectFeed):
 
     def scope(self, obj):
         return Q(type=obj)
+
+    def scope_tags(self, obj):
+        return {f"listing:type:{obj.pk}"}
 
     def description(self, obj):
         return f"The latest briefs of type “{obj.name}” published by {settings.SITE_NAME}."

@@ -37,6 +37,10 @@ class BriefType(models.Model):
         return reverse("briefs:type", kwargs={"slug": self.slug})
 
 
+# What a card never shows: the brief's long text fields.
+CARD_SKIPS = ("developments", "body")
+
+
 class BriefQuerySet(models.QuerySet):
     def live(self, at=None):
         """What the public may see: published, publication time reached, not expired.
@@ -49,8 +53,9 @@ class BriefQuerySet(models.QuerySet):
         return self.filter(status=Brief.Status.PUBLISHED, published_at__lte=now).exclude(expires_at__lte=now)
 
     def with_cards(self):
-        """Everything a brief card shows (type, authors) in a fixed number of queries."""
-        return self.select_related("type").prefetch_related("authors")
+        """Everything a brief card shows (type, authors) in a fixed number of queries, without the
+        brief's text (``defer(None)`` brings it back for a caller that shows it)."""
+        return self.select_related("type").prefetch_related("authors").defer(*CARD_SKIPS)
 
 
 class BriefIssue(TaggedItemBase):

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from .models import Brief, ExpertQuote, RelatedLink
+from .pagecache import remember
 
 # A brief with fewer hand-picked related items than this is topped up with suggestions.
 RELATED_READING_SIZE = 4
@@ -33,23 +34,43 @@ def brief_page_queryset():
     )
 
 
-def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
-    """Live briefs sharing the most issues with ``brief``, newest first among equals.
+# Suggestions are drawn from this many newest live briefs: ranking the whole archive by shared
+# issues would cost more with every brief published (and readers want the latest on an issue).
+SUGGESTION_POOL = 2000
 
-    One query (none when the brief has no issues): filtering on the issue links before counting
-    them makes the count the number of *shared* issues.
+
+def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
+    """Live briefs sharing the most issues with ``brief``, newest first among equals, from the
+    ``SUGGESTION_POOL`` newest live briefs.
+
+    Which briefs is worked out once per change of the listings of the brief's issues (a brief
+    joining or leaving them) and remembered (pagecache.remember); the briefs themselves are read
+    in one query (none when the brief has no issues), from ``live()`` again.
     """
     issue_ids = [issue.pk for issue in brief.issues.all()]
     if not issue_ids or limit <= 0:
         return []
-    return list(
-        Brief.objects.live()
-        .exclude(pk__in=[brief.pk, *exclude_ids])
-        .filter(issue_links__tag_id__in=issue_ids)
-        .annotate(shared_issues=Count("issue_links"))
-        .select_related("type")
-        .order_by("-shared_issues", "-published_at", "-pk")[:limit]
-    )
+    excluded = sorted({brief.pk, *exclude_ids})
+    live = Brief.objects.live()
+
+    def rank():
+        pool = live.order_by("-published_at", "-pk").values("pk")[:SUGGESTION_POOL]
+        return list(
+            live.filter(pk__in=pool)
+            .exclude(pk__in=excluded)
+            .filter(issue_links__tag_id__in=issue_ids)
+            .annotate(shared_issues=Count("issue_links"))
+            .order_by("-shared_issues", "-published_at", "-pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+
+    key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
+    tags = {"briefs", *(f"listing:issue:{pk}" for pk in issue_ids)}
+    order = remember(key, tags, rank)
+    if not order:
+        return []
+    found = {suggested.pk: suggested for suggested in live.filter(pk__in=order).select_related("type")}
+    return [found[pk] for pk in order if pk in found]
 
 
 def suggestions_for(brief):

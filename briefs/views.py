@@ -13,6 +13,9 @@ from issues.models import Issue
 
 from . import cards, citations, pdf
 from .models import Brief, BriefType
+from .pagecache import remember
+from .pagecache.dependencies import LEAD_PICTURES
+from .pagination import ListingPages
 from .related import brief_page_queryset, suggestions_for
 
 # The type whose latest briefs the home page lists on their own.
@@ -31,14 +34,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         live = Brief.objects.live()
-        lead = (
-            live.select_related("type")
-            .annotate(
-                lead_rank=Case(When(~Q(lead_image=""), then=0), When(type__slug=LEAD_TYPE_SLUG, then=1), default=2)
-            )
-            .order_by("lead_rank", "-published_at", "-pk")
-            .first()
-        )
+        # Ranking every live brief to find the lead grows with the archive: it is worked out once
+        # per change (a publication, a picture added or removed, a type renamed) and remembered.
+        lead_pk = remember("home-lead", {"briefs", "types", LEAD_PICTURES}, lambda: lead_story_pk(live))
+        lead = live.select_related("type").filter(pk=lead_pk).first() if lead_pk else None
         exclude = [lead.pk] if lead else []
         latest = list(live.exclude(pk__in=exclude).exclude(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:8])
         flash = list(live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6])
@@ -53,7 +52,20 @@ class HomeView(TemplateView):
         )
 
 
-class BriefListView(ListView):
+def lead_story_pk(live):
+    """The newest live brief with a picture, or else the newest Analysis, or else the newest (0: none)."""
+    lead = (
+        live.annotate(
+            lead_rank=Case(When(~Q(lead_image=""), then=0), When(type__slug=LEAD_TYPE_SLUG, then=1), default=2)
+        )
+        .order_by("lead_rank", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return lead or 0
+
+
+class BriefListView(ListingPages, ListView):
     """All live briefs, newest first. An invalid or out-of-range ``?page=`` is a 404 (ListView)."""
 
     template_name = "briefs/brief_list.html"
@@ -62,6 +74,12 @@ class BriefListView(ListView):
     def get_queryset(self):
         return Brief.objects.live().with_cards()
 
+    def listing_key(self):
+        return "briefs"
+
+    def listing_tags(self):
+        return {"briefs"}
+
 
 class TypeDetailView(BriefListView):
     template_name = "briefs/brieftype_detail.html"
@@ -69,6 +87,12 @@ class TypeDetailView(BriefListView):
     def get_queryset(self):
         self.brief_type = get_object_or_404(BriefType, slug=self.kwargs["slug"])
         return super().get_queryset().filter(type=self.brief_type)
+
+    def listing_key(self):
+        return f"type:{self.brief_type.pk}"
+
+    def listing_tags(self):
+        return {f"listing:type:{self.brief_type.pk}"}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(brief_type=self.brief_type, **kwargs)

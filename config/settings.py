@@ -116,6 +116,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options=f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', 10)) * 1000}",
         pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 2))},
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes share the file (gunicorn's workers, the alerts worker, manage.py): in WAL
+    # mode readers never wait for a writer, and a commit needs no fsync of its own (synchronous=NORMAL
+    # stays durable against an application crash; a power cut may lose the last commits, never
+    # corrupt the file). A writer waits up to 20 s for another rather than failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        timeout=20,
+    )
 DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,6 +160,9 @@ else:
 # Public pages are cached whole for at most this long (less when a scheduled brief is due sooner,
 # dropped at once on any edit: briefs/pagecache.py). 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
+# What uncached pages derive from many rows (listing counts, suggestions, the next scheduled change)
+# is remembered per change for at most this long (briefs/pagecache: remember()); 0 turns it off.
+REMEMBER_SECONDS = int(os.environ.get("REMEMBER_SECONDS", 3600))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

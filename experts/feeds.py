@@ -16,6 +16,9 @@ class ExpertFeed(ObjectFeed):
         # Inactive experts keep their profile and old briefs, so they keep their feed too.
         return Expert.objects.get(slug=slug)
 
+    def scope_tags(self, obj):
+        return {f"listing:expert:{obj.pk}"}
+
     def scope(self, obj):
         # Subqueries, not joins: a brief the expert wrote and is quoted in (twice) appears once.
         authored = Brief.authors.through.objects.filter(expert=obj).values("brief_id")

@@ -2,8 +2,8 @@ from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from briefs.models import Brief, ExpertQuote
-from briefs.pagination import paginate_or_404
+from briefs.models import CARD_SKIPS, Brief, ExpertQuote
+from briefs.pagination import ListingPages, paginate_or_404
 
 from .models import Expert
 
@@ -18,7 +18,7 @@ class ExpertListView(ListView):
         return Expert.objects.active().annotate(no_program=no_program).order_by("no_program", "program", "name")
 
 
-class ExpertDetailView(ListView):
+class ExpertDetailView(ListingPages, ListView):
     """A profile with two independent lists: briefs they wrote (``?page=``) and briefs quoting them
     (``?quoted=``). Inactive experts keep their profile: their old briefs still link to it."""
 
@@ -29,15 +29,28 @@ class ExpertDetailView(ListView):
         self.expert = get_object_or_404(Expert.objects.prefetch_related("issues"), slug=self.kwargs["slug"])
         return Brief.objects.live().filter(authors=self.expert).with_cards()
 
+    def listing_key(self):
+        return f"expert-wrote:{self.expert.pk}"
+
+    def listing_tags(self):
+        return {f"listing:expert:{self.expert.pk}"}
+
     def quoted_briefs(self):
         quotes = ExpertQuote.objects.filter(expert=self.expert)
         return (
             Brief.objects.live()
             .filter(pk__in=quotes.values("brief_id"))
             .select_related("type")
+            .defer(*CARD_SKIPS)
             .prefetch_related(Prefetch("quotes", queryset=quotes, to_attr="expert_quotes"))
         )
 
     def get_context_data(self, **kwargs):
-        quoted = paginate_or_404(self.quoted_briefs(), self.request.GET.get("quoted"), self.paginate_by)
+        quoted = paginate_or_404(
+            self.quoted_briefs(),
+            self.request.GET.get("quoted"),
+            self.paginate_by,
+            listing=f"expert-quoted:{self.expert.pk}",
+            tags=self.listing_tags(),
+        )
         return super().get_context_data(expert=self.expert, quoted_page=quoted, **kwargs)

@@ -22,6 +22,9 @@ class IssueFeed(ObjectFeed):
         issue.feed_issue_ids = descendant_ids_from(((each.pk, each.parent_id) for each in taxonomy), issue.pk)
         return issue
 
+    def scope_tags(self, obj):
+        return {f"listing:issue:{obj.pk}"}
+
     def scope(self, obj):
         # A subquery, not a join: a brief tagged with an issue and its sub-issue appears once.
         return Q(pk__in=BriefIssue.objects.filter(tag_id__in=obj.feed_issue_ids).values("content_object_id"))

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from briefs.models import Brief, BriefIssue
+from briefs.pagination import ListingPages
 from experts.models import Expert
 
 from .models import Issue
@@ -64,7 +65,7 @@ class IssueListView(TemplateView):
         return super().get_context_data(issues=issue_tree(), **kwargs)
 
 
-class IssueDetailView(ListView):
+class IssueDetailView(ListingPages, ListView):
     """An issue with its live briefs and those of all its sub-issues, newest first."""
 
     template_name = "issues/issue_detail.html"
@@ -76,6 +77,12 @@ class IssueDetailView(ListView):
         # A subquery rather than a join: a brief tagged with two of these issues is listed once, no DISTINCT.
         tagged = BriefIssue.objects.filter(tag_id__in=self.issue_ids).values("content_object_id")
         return Brief.objects.live().filter(pk__in=tagged).with_cards()
+
+    def listing_key(self):
+        return f"issue:{self.issue.pk}"
+
+    def listing_tags(self):
+        return {f"listing:issue:{self.issue.pk}"}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

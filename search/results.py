@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 
 from briefs.models import Brief, BriefType
+from briefs.pagecache import remember
 from briefs.pagination import paginate_or_404
 from issues.models import Issue
 
@@ -77,12 +78,34 @@ def issue_options(issues, counts, selected, params):
     return options
 
 
-def build_facets(live, filters, trees, issues, types, params):
-    selected = filters
+# What the unfiltered archive's counts follow (briefs/urls.py ARCHIVE_SHOWS: search moves
+# "search-facets" for quotes and authors).
+EVERYTHING_TAGS = {"briefs", "issues", "experts", "types", "search-facets"}
+FILTERS = ("q", "issue", "expert", "type", "from", "to")
+
+
+def unfiltered(filters):
+    """Whether the page lists every live brief (the archive's first view, an empty search)."""
+    return not any(filters[name] for name in FILTERS)
+
+
+def facet_counts(live, filters, trees, issues):
     issue_counts = facets.issue_counts(facets.filtered(live, filters, trees, skip="issue"), issues, trees)
     expert_rows = facets.expert_counts(facets.filtered(live, filters, trees, skip="expert"))
     type_counts = facets.type_counts(facets.filtered(live, filters, trees, skip="type"))
     years = facets.year_counts(facets.filtered(live, filters, trees, skip="date"))
+    return issue_counts, expert_rows, type_counts, years
+
+
+def build_facets(live, filters, trees, issues, types, params):
+    selected = filters
+    if unfiltered(filters):
+        # Counting every live brief four ways on each uncached archive page would grow with the
+        # archive: the counts are worked out once per change and remembered.
+        counts = remember("facets:everything", EVERYTHING_TAGS, lambda: facet_counts(live, filters, trees, issues))
+    else:
+        counts = facet_counts(live, filters, trees, issues)
+    issue_counts, expert_rows, type_counts, years = counts
 
     experts = [
         Option(
@@ -145,7 +168,10 @@ def run(request, *, with_text=True):
     shown = facets.filtered(live, filters, trees).select_related("type")
     shown = shown.prefetch_related("authors", *(["issues"] if with_text else []))
     results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
-    page = paginate_or_404(results, params.get("page"), PER_PAGE)
+    if unfiltered(filters):
+        page = paginate_or_404(results, params.get("page"), PER_PAGE, listing="archive", tags=EVERYTHING_TAGS)
+    else:
+        page = paginate_or_404(results, params.get("page"), PER_PAGE)
     found = page.paginator.count
     page_briefs = list(page.object_list)
     excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)

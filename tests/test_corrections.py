@@ -116,9 +116,11 @@ def test_brief_page_query_count_does_not_grow_with_corrections(client):
     brief = BriefFactory()
     editor = EditorFactory()
     workflow.add_correction(brief=brief, user=editor, text="First")
+    client.get(brief.get_absolute_url())  # the first render also works out what pages remember (#14)
+    workflow.add_correction(brief=brief, user=editor, text="Second")  # the page itself must render again
     with CaptureQueriesContext(connection) as one:
         assert client.get(brief.get_absolute_url()).status_code == 200
-    for n in range(29):
+    for n in range(28):
         workflow.add_correction(brief=brief, user=editor, text=f"Correction {n}")
     with CaptureQueriesContext(connection) as thirty:
         html = client.get(brief.get_absolute_url()).content.decode()

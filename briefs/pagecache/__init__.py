@@ -116,12 +116,25 @@ def next_change(now):
     return min(moments) if moments else None
 
 
+def next_change_timestamp(now):
+    """``next_change(now)`` as a timestamp (``None`` if none is scheduled), remembered until it is due
+    or a brief's schedule changes (any publication, withdrawal or new time moves ``briefs``), so a
+    page rendered uncached does not scan the briefs again for it."""
+    return remember(
+        "next-change", {page_tags.BRIEFS}, lambda: _timestamp(next_change(now)), now=now, until=lambda moment: moment
+    )
+
+
+def _timestamp(moment):
+    return moment.timestamp() if moment is not None else None
+
+
 def keep_until(now):
     """The timestamp a page rendered from ``now`` may be kept until: the next scheduled change, at
     most ``settings.PUBLIC_PAGE_CACHE_SECONDS`` later."""
     due = now.timestamp() + settings.PUBLIC_PAGE_CACHE_SECONDS
-    moment = next_change(now)
-    return min(due, moment.timestamp()) if moment is not None else due
+    moment = next_change_timestamp(now)
+    return min(due, moment) if moment is not None else due
 
 
 def seconds_until_next_change(now=None):
@@ -190,6 +203,30 @@ def keep(key, value, due, *, tags=(), edits_before=None):
     cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
     _copy(key, entry)
     return True
+
+
+def remember(name, tags, compute, *, now=None, until=None):
+    """``compute()``, kept in the shared cache while ``tags`` keep their versions and until the next
+    scheduled publication or expiry (and at most ``settings.REMEMBER_SECONDS``): what an uncached
+    page derives from many rows (a listing's count, a brief's suggestions) is worked out once per
+    change, not once per render. Like a page, nothing is kept if an edit overlapped the computation.
+    ``until(value)``, if given, is a timestamp the value itself expires at (``None``: no limit).
+
+    The value must not be ``None``; it is kept independently of the page cache (which
+    ``PUBLIC_PAGE_CACHE_SECONDS=0`` turns off), since it is data, not a rendering."""
+    key = f"remembered:v1:{name}"
+    now = now or timezone.now()
+    kept = get_kept(key)
+    if kept is not None:
+        return kept[0]
+    edits_before = edits()
+    value = compute()
+    due = now.timestamp() + settings.REMEMBER_SECONDS
+    limit = until(value) if until is not None else next_change_timestamp(now)
+    if limit is not None:
+        due = min(due, limit)
+    keep(key, (value,), due, tags={*tags, page_tags.SITE}, edits_before=edits_before)
+    return value
 
 
 def edits():

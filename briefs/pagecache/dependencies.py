@@ -17,8 +17,12 @@ def _before(instance, fields):
     return type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
 
 
+# The home page leads with the newest live brief with a picture: adding or removing one moves this.
+LEAD_PICTURES = "lead-pictures"
+
+
 def brief_pre_save(sender, instance, raw=False, **kwargs):
-    instance._pagecache_before = None if raw else _before(instance, LISTED_BY)
+    instance._pagecache_before = None if raw else _before(instance, (*LISTED_BY, "lead_image"))
 
 
 def brief_saved(sender, instance, created=False, raw=False, **kwargs):
@@ -30,10 +34,12 @@ def brief_saved(sender, instance, created=False, raw=False, **kwargs):
     was_published = before is not None and before["status"] == published
     if instance.status == published or was_published:
         now = {field: getattr(instance, field) for field in LISTED_BY}
-        if before != now:
+        if before is None or any(before[field] != value for field, value in now.items()):
             tags |= brief_listings(instance.pk, instance.type_id)
             if before is not None:
                 tags.add(f"listing:type:{before['type_id']}")
+        if before is None or bool(before["lead_image"]) != bool(instance.lead_image):
+            tags.add(LEAD_PICTURES)
     bump(tags)
 
 

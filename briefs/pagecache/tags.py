@@ -22,6 +22,7 @@ from django.db.models import Model
 from django.db.models.query import QuerySet
 
 SITE = "site"
+BRIEFS = "briefs"  # the site-wide listing of live briefs: every publication, withdrawal or schedule moves it
 LABELS = {
     "briefs.brief": "brief",
     "experts.expert": "expert",
