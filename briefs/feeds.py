@@ -32,7 +32,7 @@ from django.utils.http import http_date
 
 from . import pagecache
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
-from .feedstyle import feed_stylesheets
+from .feedstyle import feed_csp, feed_stylesheets
 from .models import Brief, BriefType, ExpertQuote
 from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from .templatetags.dossier import SITE_LOGO, absolute
@@ -43,7 +43,7 @@ MAX_AGE = 900
 # A rendering is reused while its ETag holds, at most this long.
 RENDER_CACHE_SECONDS = MAX_AGE
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
-FORMAT_VERSION = 2  # 2: the xml-stylesheet instruction (#13)
+FORMAT_VERSION = 3  # 2: the xml-stylesheet instruction (#13); 3: served as application/xml (#13)
 
 
 def absolutize_links(html, base_url):
@@ -145,6 +145,7 @@ class BriefFeed(Feed):
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
         patch_cache_control(response, public=True, max_age=freshness.max_age)
+        response._csp_config = feed_csp()  # read by Django's CSP middleware
         return response
 
     def render(self, obj, request, *, etag):

@@ -166,6 +166,22 @@ def test_readers_polling_without_validators_share_one_rendering(client, world, k
     assert parsed.entries[0].link == public_url(newer)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_copy_of_a_feed_is_served_as_xml_a_browser_shows(client, world, fmt):
+    """The first rendering, the shared cached one, a HEAD and a 304 all say application/xml:
+    a browser shows (and styles) it, where application/rss+xml or atom+xml is downloaded."""
+    world.brief()
+    url = world.url("issue", fmt)
+    first = client.get(url)
+    cached = client.get(url)
+    head = client.head(url)
+    for response in (first, cached, head):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert cached.content == first.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_feeds_answer_head_and_refuse_other_methods(client, world):
     world.brief()
     head = client.head(world.url("site"))
