@@ -172,7 +172,10 @@ class BriefFeed(Feed):
         if not pagecache.cacheable(request, params=()):
             return self.freshness(obj, now)
         # Feeds are not tagged per object: any public edit gives them a new key (read before freshness()).
-        key = pagecache.cache_key("feed-freshness", request, generation_value=pagecache.generation())
+        # The format version too: after a deploy that changes the feeds' markup or type, kept
+        # validators (and the renderings under their ETags) from before are not served.
+        prefix = f"feed-freshness-v{FORMAT_VERSION}"
+        key = pagecache.cache_key(prefix, request, generation_value=pagecache.generation())
         kept = pagecache.get_kept(key)
         if kept is not None:
             etag, last_modified, due = kept
