@@ -7,7 +7,7 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
-from .feedstyle import StyledAtomMixin
+from .feedstyle import ShownInBrowsersMixin, StyledAtomMixin
 from .textcheck import xml_safe
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -40,7 +40,7 @@ class XmlSafeFeed:
         super().write(outfile, encoding)
 
 
-class BriefRssFeed(XmlSafeFeed, Rss201rev2Feed):
+class BriefRssFeed(XmlSafeFeed, ShownInBrowsersMixin, Rss201rev2Feed):
     """RSS 2.0 with ``content:encoded`` for the full text, one ``dc:creator`` per author and
     ``atom:updated`` (RSS has no element for an entry's update time; readers know Atom's).
 
@@ -70,7 +70,7 @@ class BriefRssFeed(XmlSafeFeed, Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content"])
 
 
-class BriefAtomFeed(XmlSafeFeed, StyledAtomMixin, Atom1Feed):
+class BriefAtomFeed(XmlSafeFeed, ShownInBrowsersMixin, StyledAtomMixin, Atom1Feed):
     """Atom 1.0 with ``<content type="html">``, one ``<author>`` per author and a ``<logo>``."""
 
     def add_root_elements(self, handler):

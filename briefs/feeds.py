@@ -32,7 +32,7 @@ from django.utils.http import http_date
 
 from . import pagecache
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
-from .feedstyle import feed_stylesheets
+from .feedstyle import feed_csp, feed_stylesheets
 from .models import Brief, BriefType, ExpertQuote
 from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from .templatetags.dossier import SITE_LOGO, absolute
@@ -43,7 +43,7 @@ MAX_AGE = 900
 # A rendering is reused while its ETag holds, at most this long.
 RENDER_CACHE_SECONDS = MAX_AGE
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
-FORMAT_VERSION = 2  # 2: the xml-stylesheet instruction (#13)
+FORMAT_VERSION = 3  # 2: the xml-stylesheet instruction (#13); 3: served as application/xml (#13)
 
 
 def absolutize_links(html, base_url):
@@ -155,6 +155,7 @@ class BriefFeed(Feed):
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
         patch_cache_control(response, public=True, max_age=freshness.max_age)
+        response._csp_config = feed_csp()  # read by Django's CSP middleware
         return response
 
     def render(self, obj, request, *, etag):
@@ -181,7 +182,10 @@ class BriefFeed(Feed):
         if not pagecache.cacheable(request, params=()):
             return self.freshness(obj, now)
         # Feeds are not tagged per object: any public edit gives them a new key (read before freshness()).
-        key = pagecache.cache_key("feed-freshness", request, generation_value=pagecache.generation())
+        # The format version too: after a deploy that changes the feeds' markup or type, kept
+        # validators (and the renderings under their ETags) from before are not served.
+        prefix = f"feed-freshness-v{FORMAT_VERSION}"
+        key = pagecache.cache_key(prefix, request, generation_value=pagecache.generation())
         kept = pagecache.get_kept(key)
         if kept is not None:
             etag, last_modified, due = kept

@@ -34,7 +34,7 @@ from experts.models import Expert
 from issues.models import Issue
 
 from .models import Brief, BriefType, ExpertQuote, PreviewLink, PreviewLinkUse, RelatedLink
-from .revisions import working_copy
+from .revisions import set_picture, working_copy
 
 PREVIEW_SALT = "briefs.preview-link"
 DEFAULT_LINK_DAYS = 7
@@ -59,6 +59,7 @@ def preview_brief(brief, data):
     for name in ("title", "slug", "summary", "developments", "body"):
         setattr(preview, name, data[name])
     preview.type = BriefType.objects.filter(pk=data["type"]).first() or preview.type
+    set_picture(preview, data)  # a pending picture is stored with its renditions: shown here only
     experts = Expert.objects.in_bulk(set(data["authors"]) | {q["expert"] for q in data["quotes"]})
     # As on the public page: internal related reading shows only briefs that are live.
     targets = (

@@ -12,6 +12,7 @@ word diff below stays.)
 
 import difflib
 import re
+from pathlib import PurePath
 
 import lxml.html
 from django.utils.html import escape, format_html
@@ -158,6 +159,7 @@ class _Names:
                 for q in data["quotes"]
             ],
             "related_links": [self._link(link) for link in data["related_links"]],
+            "lead_image": picture_lines(data),
         }
 
     def _link(self, link):
@@ -171,6 +173,29 @@ class _Names:
         return text
 
 
+def picture_lines(data):
+    """The lead picture as lines: its file's name (a new upload has a new name), alt text, caption, credit."""
+    if "lead_image" not in data:
+        return ["Not recorded (saved before revisions kept the picture)"]
+    if not data["lead_image"]:
+        return ["No picture"]
+    lines = [f"Picture: {PurePath(data['lead_image']).name}", f"Alt text: {data['lead_image_alt']}"]
+    lines += [f"{label}: {data[key]}" for key, label in PICTURE_LABELS if data.get(key)]
+    return lines
+
+
+PICTURE_LABELS = [("lead_image_caption", "Caption"), ("lead_image_credit", "Credit")]
+PICTURE_KEYS = ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]
+
+
+def _fill_picture(data, other):
+    """A revision from before pictures were kept (no picture keys) left the picture as it was: it
+    reads as the other revision's picture, not as a removal."""
+    if "lead_image" in data or "lead_image" not in other:
+        return data
+    return {**data, **{key: other[key] for key in PICTURE_KEYS}}
+
+
 FIELDS = [
     ("title", "Title", "text"),
     ("slug", "Slug", "text"),
@@ -182,6 +207,7 @@ FIELDS = [
     ("quotes", "Expert Analysis (quotes)", "list"),
     ("body", "Further sections", "html"),
     ("related_links", "Related Reading", "list"),
+    ("lead_image", "Lead picture", "list"),
 ]
 
 
@@ -201,6 +227,7 @@ def compare(old, new):
     ``diff`` is escaped HTML for one-line text, and [{tag, marker, html}] blocks for rich text and lists.
     """
     old_data, new_data = _fill_titles(old.data, new.data), _fill_titles(new.data, old.data)
+    old_data, new_data = _fill_picture(old_data, new_data), _fill_picture(new_data, old_data)
     names = _Names(old_data, new_data)
     old_lines, new_lines = names.lines(old_data), names.lines(new_data)
     result = []

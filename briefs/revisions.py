@@ -7,7 +7,14 @@ to the workflow and are not versioned)::
      "body": <html>, "authors": [<expert id>...], "issues": [<issue id>...],
      "quotes": [{"expert": <id>, "text": ..., "expert_title": ..., "order": n}...],
      "related_links": [{"target_brief": <id or null>, "url": ..., "title": ..., "byline": ...,
-                        "order": n}...]}
+                        "order": n}...],
+     "lead_image": <storage name, "" for none>, "lead_image_alt": ..., "lead_image_caption": ...,
+     "lead_image_credit": ...}
+
+The lead picture keys came with #13 (``"v": 2``); revisions saved before lack them and leave the
+brief's picture as it is. A picture uploaded for a pending revision is stored at once (under a
+name with a random part, so nobody finds it by guessing) with its renditions, for the preview;
+readers see it only once the revision is published.
 
 The brief's own row (and its quote/link rows) is always the live copy. On a brief that is not
 published, a save writes the row and records a revision already *applied*. On a published
@@ -15,19 +22,26 @@ brief, a save records a *pending* revision and leaves the row alone, so readers 
 version until ``publish_revision`` applies it.
 """
 
+import secrets
+from pathlib import PurePath
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from experts.models import Expert
 from issues.models import Issue
+from pictures.renditions import make_renditions
 
 from . import notifications
 from .models import Brief, BriefType, ExpertQuote, RelatedLink, Revision, Transition
 
-DATA_VERSION = 1
+DATA_VERSION = 2  # 2: the lead picture (#13)
 CONTENT_FIELDS = ["title", "slug", "summary", "developments", "body"]
+PICTURE_TEXT_FIELDS = ["lead_image_alt", "lead_image_caption", "lead_image_credit"]
 QUOTE_FIELDS = ["text", "expert_title", "order"]
 LINK_FIELDS = ["url", "title", "byline", "order"]
 
@@ -49,11 +63,54 @@ def snapshot(brief):
             {"target_brief": link.target_brief_id, **{f: getattr(link, f) for f in LINK_FIELDS}}
             for link in RelatedLink.objects.filter(brief=brief).order_by("order", "pk")
         ],
+        "lead_image": brief.lead_image.name or "",
+        **{name: getattr(brief, name) for name in PICTURE_TEXT_FIELDS},
     }
 
 
+def store_picture(brief, upload):
+    """Store ``upload`` (a validated image) as a picture of ``brief`` without touching the brief's
+    row, make its renditions, and return its storage name."""
+    field = Brief._meta.get_field("lead_image")
+    path = PurePath(upload.name)
+    # The random part keeps a picture that is not live yet from being found by its name.
+    filename = f"{path.stem[:40]}-{secrets.token_hex(8)}{path.suffix.lower()}"
+    name = field.storage.save(field.generate_filename(brief, filename), upload, max_length=field.max_length)
+    shadow = Brief(pk=brief.pk)
+    shadow.lead_image = name
+    make_renditions(shadow, "lead_image")
+    return name
+
+
+def _picture_name(brief, value):
+    """The storage name a form's cleaned ``lead_image`` stands for: a new upload is stored."""
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, File):
+        return store_picture(brief, value)
+    return ""  # False (the "clear" box) or nothing
+
+
+def set_picture(brief, data):
+    """Put revision ``data``'s lead picture on ``brief`` (in memory; the caller saves or renders).
+
+    Revisions from before pictures were kept leave the brief's picture alone; a picture whose file
+    has gone from storage since is left out, like a deleted expert.
+    """
+    if "lead_image" not in data:
+        return
+    name = data["lead_image"]
+    if name and not Brief._meta.get_field("lead_image").storage.exists(name):
+        name = ""
+    if name != (brief.lead_image.name or ""):
+        brief.lead_image = name  # reads the new picture's width and height
+    for field in PICTURE_TEXT_FIELDS:
+        setattr(brief, field, data[field])
+
+
 def data_from_forms(form, formsets):
-    """Revision ``data`` from a valid admin brief form and its inline formsets, without saving.
+    """Revision ``data`` from a valid admin brief form and its inline formsets, without saving the
+    brief (a newly uploaded picture is stored, not put on the brief).
 
     Used for an edit of a published brief (it becomes a pending revision) and for previewing
     unsaved form input.
@@ -92,6 +149,14 @@ def data_from_forms(form, formsets):
                 )
     for key, items in rows.items():
         data[key] = sorted(items, key=lambda item: item["order"])
+    # The picture field's initial value is the working copy's picture (briefs.admin.revisions), so
+    # "unchanged" keeps that one; a new upload is stored now, "clear" removes it.
+    if "lead_image" in cleaned:
+        data["lead_image"] = _picture_name(instance, cleaned["lead_image"])
+    else:
+        data["lead_image"] = instance.lead_image.name or ""
+    for name in PICTURE_TEXT_FIELDS:
+        data[name] = cleaned[name] if name in cleaned else getattr(instance, name)
     return data
 
 
@@ -182,6 +247,7 @@ def apply_data(brief, data, *, fill_expert_titles=False):
     check_data(data, brief=brief)
     for name in CONTENT_FIELDS:
         setattr(brief, name, data[name])
+    set_picture(brief, data)
     if BriefType.objects.filter(pk=data["type"]).exists():
         brief.type_id = data["type"]
     brief.save()

@@ -31,6 +31,20 @@ def add_renditions(model, source, widths, *, square=False):
     model._rendition_widths = {**getattr(model, "_rendition_widths", {}), source: (tuple(widths), square)}
 
 
+def make_renditions(instance, source):
+    """Make every rendition of ``instance.<source>`` now (those already made are kept).
+
+    For a picture stored without saving its model (a live brief's pending picture, shown in the
+    preview until it is published); saving the model makes them otherwise.
+    """
+    if not getattr(instance, source):
+        return
+    widths, _square = type(instance)._rendition_widths[source]
+    for width in widths:
+        for fmt in FORMATS:
+            getattr(instance, f"{source}_{width}_{fmt.lower()}").generate()
+
+
 @dataclass
 class Picture:
     """What an ``<img>`` (in a ``<picture>``) needs: sources, fallback, intrinsic size, text."""

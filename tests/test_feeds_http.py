@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from briefs import workflow
+from briefs import feeds, workflow
 from briefs.feeds import FEED_LENGTH, MAX_AGE
 from briefs.models import Brief
 from tests.factories import BriefFactory, BriefTypeFactory, EditorFactory, ExpertFactory
@@ -164,6 +164,35 @@ def test_readers_polling_without_validators_share_one_rendering(client, world, k
     newer = world.brief(published_at=timezone.now())  # a new version is rendered, not served from the cache
     _, parsed = fetch(client, world.url(kind))
     assert parsed.entries[0].link == public_url(newer)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_copy_of_a_feed_is_served_as_xml_a_browser_shows(client, world, fmt):
+    """The first rendering, the shared cached one, a HEAD and a 304 all say application/xml:
+    a browser shows (and styles) it, where application/rss+xml or atom+xml is downloaded."""
+    world.brief()
+    url = world.url("issue", fmt)
+    first = client.get(url)
+    cached = client.get(url)
+    head = client.head(url)
+    for response in (first, cached, head):
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/xml; charset=utf-8"
+    assert cached.content == first.content
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_new_feed_format_is_served_at_once_after_a_deploy(client, world, monkeypatch):
+    """Validators kept in the shared cache by the previous release are not reused once the feeds'
+    format changes (FORMAT_VERSION): readers get the new document and type, not the kept rendering."""
+    world.brief()
+    url = world.url("site")
+    before = client.get(url)
+    assert client.get(url)["ETag"] == before["ETag"]  # kept
+    monkeypatch.setattr("briefs.feeds.FORMAT_VERSION", feeds.FORMAT_VERSION + 1)
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
 
 
 def test_feeds_answer_head_and_refuse_other_methods(client, world):

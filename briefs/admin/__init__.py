@@ -61,18 +61,11 @@ class BriefAdmin(
         ("The brief", {"fields": ["title", "slug", "type", "summary", "issues", "authors"]}),
         ("Latest Developments", {"fields": ["developments"]}),
         ("Further sections", {"fields": ["body"]}),
+        # On a live brief a new or removed picture waits in the pending changes like the text.
         ("Lead picture", {"fields": LEAD_PICTURE_FIELDS}),
         # Status changes only through the workflow buttons (briefs.workflow); it is shown read-only.
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "corrected_at"]}),
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.pk is not None and self._pending_mode(request, obj):
-            # Revisions do not carry the picture yet: on a live brief it cannot wait as a pending
-            # change, and must not go live unreviewed, so it is changed while the brief is not live.
-            readonly += LEAD_PICTURE_FIELDS
-        return readonly
 
 
 @admin.register(BriefType)

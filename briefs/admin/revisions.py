@@ -35,6 +35,7 @@ from .revision_views import RevisionViewsMixin
 INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
 WORKFLOW_STATE_FIELDS = ["status", "published_at", "expires_at"]
 FORM_FIELDS_FROM_DATA = ["title", "slug", "type", "summary", "authors", "issues", "developments", "body"]
+PICTURE_TEXT_FIELDS_FROM_DATA = ["lead_image_alt", "lead_image_caption", "lead_image_credit"]
 
 
 def conflict_message(brief, opened, latest):
@@ -54,9 +55,22 @@ def conflict_message(brief, opened, latest):
     )
 
 
+def working_picture(brief, working):
+    """The working copy's lead picture as the value a file field shows and keeps ("Currently: …")."""
+    name = working.get("lead_image", brief.lead_image.name or "")  # revisions before #13: the live one
+    field = Brief._meta.get_field("lead_image")
+    return field.attr_class(brief, field, name) if name else None  # an ImageFieldFile
+
+
 def revision_form(form_class, brief, working):
     """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
-    (the admin's one no-lost-update mechanism, ``briefs.conflicts``)."""
+    (the admin's one no-lost-update mechanism, ``briefs.conflicts``).
+
+    ``working`` (a live brief's working copy, else None) fills the form when it is opened. Its
+    picture is also the picture field's initial value when the form is posted: a post without a new
+    upload keeps the pending picture (not the live one), and the brief's checks (alt text with a
+    picture) see the picture the revision will have.
+    """
 
     def refusal(opened_number, latest):
         # Opened before any revision existed: revision 1 then keeps what the page showed.
@@ -74,8 +88,13 @@ def revision_form(form_class, brief, working):
     class RevisionForm(checked):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            if working is not None and not self.is_bound:
+            if working is None:
+                return
+            if not self.is_bound:
                 self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
+                self.initial.update({name: working[name] for name in PICTURE_TEXT_FIELDS_FROM_DATA if name in working})
+            if "lead_image" in self.fields:
+                self.initial["lead_image"] = working_picture(brief, working)
 
     return RevisionForm
 
@@ -107,9 +126,9 @@ class RevisionAdminMixin(RevisionViewsMixin):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if obj is None or obj.pk is None:
             return form_class
-        # Only an unbound form (the page being opened) shows the working copy.
-        opening = request.method != "POST" and self._pending_mode(request, obj)
-        return revision_form(form_class, obj, self._working_copy(request, obj) if opening else None)
+        # An unbound form (the page being opened) shows the working copy; a posted one keeps its picture.
+        pending = self._pending_mode(request, obj)
+        return revision_form(form_class, obj, self._working_copy(request, obj) if pending else None)
 
     def get_formsets_with_inlines(self, request, obj=None):
         if not self._pending_mode(request, obj):
