@@ -43,17 +43,26 @@ def filtered(queryset, filters, trees, *, skip=None):
 
 
 def issue_counts(queryset, issues, trees):
-    """{issue pk: matching briefs tagged with it or any of its sub-issues} (one query)."""
+    """{issue pk: matching briefs tagged with it or any of its sub-issues} (one query).
+
+    Written as SQL: the ORM takes longer to compile one filtered count per issue than the database
+    takes to run them. The ids are the taxonomy's own integers; the matching briefs are a subquery.
+    """
     if not issues:
         return {}
-    counts = {
-        f"i{issue.pk}": Count(
-            "content_object_id", filter=Q(tag_id__in=trees[issue.pk]), distinct=len(trees[issue.pk]) > 1
-        )
-        for issue in issues
-    }
-    row = BriefIssue.objects.filter(content_object_id__in=queryset.values("pk")).aggregate(**counts)
-    return {int(key[1:]): value for key, value in row.items()}
+    inner, params = queryset.order_by().values("pk").query.sql_with_params()
+    columns = []
+    for issue in issues:
+        ids = ", ".join(str(int(pk)) for pk in sorted(trees[issue.pk]))
+        case = f"CASE WHEN tag_id IN ({ids}) THEN content_object_id END"
+        # A brief tagged with an issue and its sub-issue counts once for the issue.
+        columns.append(f"COUNT(DISTINCT {case})" if len(trees[issue.pk]) > 1 else f"COUNT({case})")
+    table = BriefIssue._meta.db_table
+    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE content_object_id IN ({inner})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {issue.pk: count for issue, count in zip(issues, row, strict=True)}
 
 
 def expert_counts(queryset):
