@@ -285,6 +285,8 @@ MIDDLEWARE.insert(0, "config.requestlog.RequestLogMiddleware")
 MIDDLEWARE += [
     # Signs staff out after STAFF_SESSION_IDLE_MINUTES without an admin request.
     "config.security.StaffIdleTimeoutMiddleware",
+    # Public pages from the page cache before their URL is resolved (briefs/pagecache).
+    "briefs.pagecache.PageCacheMiddleware",
     # django-axes: answers a locked-out login with the lock-out page; must come last.
     "axes.middleware.AxesMiddleware",
 ]
