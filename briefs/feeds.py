@@ -143,19 +143,25 @@ class BriefFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        edits_before = pagecache.edits()  # before anything is read: see pagecache.keep()
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
             raise Http404("No such feed.") from None
         freshness = self.cached_freshness(request, obj)
         response = get_conditional_response(request, etag=freshness.etag, last_modified=freshness.last_modified)
-        if response is None:
+        complete = response is None
+        if complete:
             response = self.render(obj, request, etag=freshness.etag)
         response.headers["ETag"] = freshness.etag
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
         patch_cache_control(response, public=True, max_age=freshness.max_age)
         response._csp_config = feed_csp()  # read by Django's CSP middleware
+        if complete:
+            # The next reader is served from the page cache (its middleware), compressed once.
+            due = timezone.now().timestamp() + freshness.max_age
+            pagecache.keep_feed(request, response, due, edits_before, feed_format=FORMAT_VERSION)
         return response
 
     def render(self, obj, request, *, etag):

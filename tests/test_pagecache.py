@@ -124,3 +124,25 @@ def test_a_hit_is_served_compressed_without_compressing_again(client, site, monk
     again = client.get(site["brief"])  # a reader whose client does not take gzip
     assert again.content == plain.content and not again.has_header("Content-Encoding")
     assert "Accept-Encoding" in again["Vary"]
+
+
+def test_feeds_are_served_like_cached_pages_until_any_edit(client, site, django_assert_num_queries):
+    import gzip
+
+    brief = BriefFactory(title="A brief for the feed")
+    first = client.get("/feed/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        again = client.get("/feed/", HTTP_ACCEPT_ENCODING="gzip")
+        revalidated = client.get("/feed/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again["X-Page-Cache"] == "hit"
+    assert again["Content-Encoding"] == "gzip"  # compressed once, when kept
+    assert gzip.decompress(again.content) == first.content
+    assert again["ETag"] == first["ETag"] and again["Content-Type"] == first["Content-Type"]
+    assert int(again["Cache-Control"].split("max-age=")[1]) <= int(first["Cache-Control"].split("max-age=")[1])
+    assert revalidated.status_code == 304
+    brief.title = "A brief retitled for the feed"
+    brief.save()
+    fresh = client.get("/feed/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert fresh.status_code == 200
+    assert "A brief retitled for the feed" in fresh.content.decode()

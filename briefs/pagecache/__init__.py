@@ -37,7 +37,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 from serving.cache import on_recovery
 
@@ -51,7 +52,7 @@ CANONICAL_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as django.middleware.gzip reads Accept-Encoding
 # "hit" or "miss" on every page the cache could keep: what the benchmark's hit rate is counted from.
 STATUS_HEADER = "X-Page-Cache"
-PAGE_PREFIX = "public-page:v2"  # v2: entries are (response, gzipped, due)
+PAGE_PREFIX = "public-page:v3"  # v3: entries are (response, gzipped, due, feed format or 0)
 
 
 def _reset_store(setting, **kwargs):
@@ -198,8 +199,10 @@ def keep(key, value, due, *, tags=(), edits_before=None):
     if tags:
         # The tags first, then ``any``: an edit moving both in between is seen by the second read.
         stamps = versions.store().get([*tags, ANY])
-        if stamps is None or edits_before is None or stamps.pop(ANY) != edits_before:
+        if stamps is None or edits_before is None or stamps[ANY] != edits_before:
             return False  # versions unreadable (the cache is down), or an edit overlapped the render
+        if ANY not in tags:
+            del stamps[ANY]
     entry = (value, due, stamps)
     cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
     _copy(key, entry)
@@ -276,7 +279,7 @@ def cache_public_page(view, *, params=(), shows=()):
             gzipped = _gzipped(response)
             due = keep_until(now)
             shared.tag(response, tags)  # stored with the page: a hit sends the same tags
-            if keep(key, (response, gzipped, due), due, tags=tags, edits_before=edits_before):
+            if keep(key, (response, gzipped, due, 0), due, tags=tags, edits_before=edits_before):
                 shared.share(response, due)  # the cache holds its own copy, without Cache-Control
             else:
                 response.headers.pop(shared.TAG_HEADER, None)  # maybe stale already: no cache may keep it
@@ -292,9 +295,44 @@ def kept_page(request, key=None):
     cached = get_kept(key or cache_key(PAGE_PREFIX, request))
     if cached is None:
         return None
-    response, gzipped, due = cached
+    response, gzipped, due, feed_format = cached
+    if feed_format:
+        from ..feeds import FORMAT_VERSION
+
+        if feed_format != FORMAT_VERSION:
+            return None  # kept by a release whose feeds differ: render the new format
+        response.headers[STATUS_HEADER] = "hit"
+        return _served_feed(request, response, gzipped, due)
     response.headers[STATUS_HEADER] = "hit"
     return shared.share(_served(request, response, gzipped), due)
+
+
+def keep_feed(request, response, due, edits_before, *, feed_format):
+    """Keep a feed's whole response (briefs/feeds.py) so the next reader is served like a page hit.
+    Feeds show every brief of their scope in full and are not tagged per object: any public edit
+    drops them, as it gives them a new ETag; so does the next scheduled change (``due``)."""
+    if not cacheable(request, params=()) or response.status_code != 200:
+        return
+    gzipped = _gzipped(response)
+    response.headers[STATUS_HEADER] = "miss"
+    entry = (response, gzipped, due, feed_format)
+    keep(cache_key(PAGE_PREFIX, request), entry, due, tags={ANY}, edits_before=edits_before)
+
+
+def _served_feed(request, response, gzipped, due):
+    """A kept feed: its own validators answer a conditional request; max-age counts down to ``due``."""
+    from ..feedstyle import feed_csp
+
+    seconds = max(0, int(due - timezone.now().timestamp()))
+    response.headers["Cache-Control"] = f"public, max-age={seconds}"
+    response._csp_config = feed_csp()  # as the feed view sets it (not kept with the response)
+    last_modified = parse_http_date_safe(response.headers.get("Last-Modified") or "")
+    answer = get_conditional_response(
+        request, etag=response.headers.get("ETag"), last_modified=last_modified, response=response
+    )
+    if answer is not response:  # 304 Not Modified (or 412), with the feed's validators
+        return answer
+    return _served(request, response, gzipped)
 
 
 class PageCacheMiddleware:
