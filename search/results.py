@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
-from briefs.models import Brief, BriefType
+from briefs.models import CARD_SKIPS, Brief, BriefIssue, BriefType
 from briefs.pagecache import remember
 from briefs.pagination import paginate_or_404
 from issues.models import Issue
@@ -150,6 +150,18 @@ def build_facets(live, filters, trees, issues, types, params):
     ], expert_rows
 
 
+def attach_issues(briefs, issues):
+    """``brief.issue_list`` for each brief: its issues in the taxonomy's order, from one query of
+    (brief, issue) pairs and the issues already read (cheaper than a prefetch through taggit)."""
+    tagged = {}
+    pairs = BriefIssue.objects.filter(content_object_id__in=[brief.pk for brief in briefs])
+    for brief_id, issue_id in pairs.values_list("content_object_id", "tag_id"):
+        tagged.setdefault(brief_id, set()).add(issue_id)
+    for brief in briefs:
+        ids = tagged.get(brief.pk, set())
+        brief.issue_list = [issue for issue in issues if issue.pk in ids]
+
+
 def run(request, *, with_text=True):
     """The context for a results page (raises Http404 for a bad ``?page=``)."""
     params = request.GET
@@ -164,9 +176,8 @@ def run(request, *, with_text=True):
     trees = facets.subtrees(issues)
 
     live = engine.matched_once(Brief.objects.live(), parsed)
-    # Result cards show issues; the archive's cards (briefs' own) do not.
-    shown = facets.filtered(live, filters, trees).select_related("type")
-    shown = shown.prefetch_related("authors", *(["issues"] if with_text else []))
+    shown = facets.filtered(live, filters, trees).select_related("type").defer(*CARD_SKIPS)
+    shown = shown.prefetch_related("authors")
     results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
     if unfiltered(filters):
         page = paginate_or_404(results, params.get("page"), PER_PAGE, listing="archive", tags=EVERYTHING_TAGS)
@@ -177,6 +188,8 @@ def run(request, *, with_text=True):
     excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
     for brief in page_briefs:
         brief.excerpt = excerpts.get(brief.pk)
+    if with_text:  # result cards show issues; the archive's cards (briefs' own) do not
+        attach_issues(page_briefs, issues)
 
     built_facets, expert_rows = build_facets(live, filters, trees, issues, types, params)
     context = {

@@ -1,6 +1,7 @@
 """/search/: what readers find, on SQLite's FTS5 and PostgreSQL's full-text search alike."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -238,3 +239,18 @@ def test_results_are_paginated_with_the_total(client, library):
     assert found(response) == 25 and len(titles) == 20
     response, titles = search(client, "hormuz", page="2")
     assert len(titles) == 5 and found(response) == 25
+
+
+def test_a_result_names_its_issues_in_the_taxonomy_order(client):
+    iran = IssueFactory(name="Iran", sort_order=1)
+    network = IssueFactory(name="Iran Global Threat Network", parent=iran, sort_order=2)
+    syria = IssueFactory(name="Syria", sort_order=3)
+    brief("Militias resume attacks", issues=[syria, network, iran])
+    brief("Militias elsewhere")
+    response, titles = search(client, "militias")
+    assert sorted(titles) == ["Militias elsewhere", "Militias resume attacks"]
+    html = response.content.decode()
+    issues_line = html[html.index('class="meta result-issues"') :].split("</p>")[0]
+    names = re.findall(r'<a href="/issues/[^"]+/">([^<]+)</a>', issues_line)
+    assert names == ["Iran", "Iran Global Threat Network", "Syria"]
+    assert html.count('class="meta result-issues"') == 1  # the brief without issues names none
