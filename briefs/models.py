@@ -4,13 +4,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from pictures.renditions import add_renditions, picture
+from serving.urls_cache import cached_reverse
 
 from .richtext import RichTextField
 from .textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
@@ -34,7 +34,7 @@ class BriefType(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefs:type", kwargs={"slug": self.slug})
+        return cached_reverse("briefs:type", slug=self.slug)
 
 
 # What a card never shows: the brief's long text fields.
@@ -226,10 +226,7 @@ class Brief(models.Model):
 
     def get_absolute_url(self):
         date = self.public_date
-        return reverse(
-            "briefs:detail",
-            kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
-        )
+        return cached_reverse("briefs:detail", year=date.year, month=date.month, day=date.day, slug=self.slug)
 
     def clean(self):
         super().clean()

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from .models import Brief, ExpertQuote, RelatedLink
+from .models import CARD_SKIPS, Brief, ExpertQuote, RelatedLink
 from .pagecache import remember
 
 # A brief with fewer hand-picked related items than this is topped up with suggestions.
@@ -26,9 +26,9 @@ def brief_page_queryset():
             Prefetch("quotes", queryset=ExpertQuote.objects.select_related("expert")),
             Prefetch(
                 "related_links",
-                queryset=RelatedLink.objects.filter(
-                    Q(target_brief__isnull=True) | Q(target_brief__in=live_targets)
-                ).select_related("target_brief__type"),
+                queryset=RelatedLink.objects.filter(Q(target_brief__isnull=True) | Q(target_brief__in=live_targets))
+                .select_related("target_brief__type")
+                .defer(*(f"target_brief__{name}" for name in CARD_SKIPS)),
             ),
         )
     )
@@ -69,7 +69,8 @@ def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
     order = remember(key, tags, rank)
     if not order:
         return []
-    found = {suggested.pk: suggested for suggested in live.filter(pk__in=order).select_related("type")}
+    shown = live.filter(pk__in=order).select_related("type").defer(*CARD_SKIPS)
+    found = {suggested.pk: suggested for suggested in shown}
     return [found[pk] for pk in order if pk in found]
 
 

@@ -1,11 +1,11 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.functional import cached_property
 
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
 from pictures.renditions import add_renditions, picture
+from serving.urls_cache import cached_reverse
 
 
 class ExpertQuerySet(models.QuerySet):
@@ -60,7 +60,7 @@ class Expert(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("experts:detail", kwargs={"slug": self.slug})
+        return cached_reverse("experts:detail", slug=self.slug)
 
     @cached_property
     def picture(self):

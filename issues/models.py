@@ -2,13 +2,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.functional import cached_property
 from taggit.models import TagBase
 
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
 from pictures.renditions import add_renditions, picture
+from serving.urls_cache import cached_reverse
 
 
 def descendant_ids_from(pairs, root_pk):
@@ -90,7 +90,7 @@ class Issue(TagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("issues:detail", kwargs={"slug": self.slug})
+        return cached_reverse("issues:detail", slug=self.slug)
 
     @cached_property
     def picture(self):

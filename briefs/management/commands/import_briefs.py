@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from briefs.importer.run import ImportFailed, collect_paths, import_exports, totals, unused_issues
 from briefs.notifications import admin_url
+from serving import statistics
 
 # Past this many files a progress bar is worth drawing (when a person is watching a terminal).
 PROGRESS_BAR_MIN_FILES = 5
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb:<12} {outcome.source}  {where}")
         for name in unused_issues(issue, outcomes):
             self.stdout.write(self.style.WARNING(f"--issue “{name}” matched no “Issues:” line; not created"))
+        if not dry_run:
+            statistics.refresh()  # for SQLite's query planner (serving/statistics.py)
         counts = totals(outcomes)
         summary = ", ".join(f"{count} {action}" for action, count in counts.items())
         suffix = " (dry run: nothing written)" if dry_run else ""

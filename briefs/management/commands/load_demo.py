@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from briefs.demo.load import load_demo
+from serving import statistics
 
 
 class Command(BaseCommand):
@@ -12,5 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = load_demo(debug=settings.DEBUG)
+        statistics.refresh()  # for SQLite's query planner (serving/statistics.py)
         for line in report.lines():
             self.stdout.write(line)
