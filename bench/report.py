@@ -41,7 +41,10 @@ def _name(results, scale_only):
 
 
 def _rps(measured):
-    return f"{measured['rps']:,.0f} ({' / '.join(f'{p:,.0f}' for p in measured['passes'])})"
+    text = f"{measured['rps']:,.0f} ({' / '.join(f'{p:,.0f}' for p in measured['passes'])})"
+    if measured.get("requests", 100) < 20:  # a page slower than the passes are long
+        text += f", only {measured['requests']} requests"
+    return text
 
 
 def markdown(results, chart_name=None):
@@ -85,9 +88,11 @@ def markdown(results, chart_name=None):
         lines += [
             f"The floor is `/_bench/floor/` (serving/floor.py): the brief page's {results['floor_bytes']:,} bytes "
             "from memory, through the same middleware and gunicorn, requested **without** `Accept-Encoding`. "
-            "Measured at the start and the end of the hits, the start and the end of the misses: "
+            "Measured at the start of the hits and of the misses: "
             + ", ".join(_rps(f) for f in results["floors"])
-            + f" req/s; every ratio below is over their mean, **{floor:,.0f} req/s**.",
+            + f" req/s (mean **{floor:,.0f} req/s**). The machine's load changes during a run, so each page is "
+            "compared with a pass of the floor measured just before it (in the last columns): every ratio "
+            "below is over that floor.",
             "",
             "**Hits**: the page cache on and warm. **Misses**: a second gunicorn with the page cache off "
             "(every request renders the page; other caches stay on). *gzip*: with `Accept-Encoding: gzip`. "
@@ -95,8 +100,8 @@ def markdown(results, chart_name=None):
             f"with the page cache off (median of {s['renders']} renders).",
             "",
             "| page | queries | render ms | hit req/s | / floor | hit gzip | / floor | miss req/s | / floor "
-            "| miss gzip | / floor |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "| miss gzip | / floor | floor (hits / misses) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, page in results["pages"].items():
             cells = [name, str(page["queries"]), f"{page['render_ms']:.1f}"]
@@ -106,9 +111,11 @@ def markdown(results, chart_name=None):
                     cells += ["not cached", ""]
                 else:
                     target = run.MISS_FLOOR.get(name) if mode.startswith("miss") else run.HIT_FLOOR
-                    ratio = measured["rps"] / floor
+                    ratio = measured["rps"] / measured["floor"]
                     mark = "" if target is None else (" ✓" if ratio >= target else " ✗")
                     cells += [_rps(measured), f"{ratio:.1%}{mark}"]
+            floors = [f"{page[k]:,.0f}" if k in page else "-" for k in ("hit floor", "miss floor")]
+            cells.append(" / ".join(floors))
             lines.append("| " + " | ".join(cells) + " |")
         lines += ["", "Latency under load (median / p99 ms; the worst pass's p99) and body size (bytes):", ""]
         lines += ["| page | hit | hit gzip | miss | miss gzip | bytes | gzip bytes |", "|---|---|---|---|---|---|---|"]
@@ -214,6 +221,10 @@ def chart(results, path):
 
     floor = results["floor_rps"]
     names = list(results["pages"])
+
+    def ratio(measured):
+        return measured["rps"] / measured["floor"] if measured else 0
+
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
     width = 0.38
     xs = range(len(names))
@@ -222,7 +233,7 @@ def chart(results, path):
         (bottom, ("miss", "miss gzip"), ("#b5541c", "#e3a27a")),
     ):
         for offset, (mode, colour) in enumerate(zip(modes, colours, strict=True)):
-            values = [results["pages"][n][mode]["rps"] / floor if results["pages"][n].get(mode) else 0 for n in names]
+            values = [ratio(results["pages"][n].get(mode)) for n in names]
             axis.bar([x + (offset - 0.5) * width for x in xs], values, width, label=mode, color=colour)
         axis.yaxis.set_major_formatter(PercentFormatter(1.0))
         axis.grid(axis="y", alpha=0.3)
@@ -237,13 +248,13 @@ def chart(results, path):
         if not results["pages"][name].get("hit"):
             top.text(x, 0.02, "not cached", rotation=90, ha="center", va="bottom", fontsize=8)
     bottom.set_ylabel("misses / floor (dashed: target)")
-    top_miss = max([0.2] + [results["pages"][n][m]["rps"] / floor for n in names for m in ("miss", "miss gzip")])
+    top_miss = max([0.2] + [ratio(results["pages"][n].get(m)) for n in names for m in ("miss", "miss gzip")])
     bottom.set_ylim(0, top_miss * 1.15)
     bottom.set_xticks(list(xs), names, rotation=30, ha="right")
     vendor = results.get("vendor", "sqlite")
     fig.suptitle(
-        f"Dossier, {results['date']}: {vendor}, {results['settings']['briefs']:,} briefs; "
-        f"floor {floor:,.0f} req/s (the brief page's bytes from memory, without gzip)",
+        f"Dossier, {results['date']}: {vendor}, {results['settings']['briefs']:,} briefs. Floor: the brief page's "
+        f"bytes from memory, without gzip\n(mean {floor:,.0f} req/s; each page over the floor measured just before it)",
         fontsize=11,
     )
     fig.tight_layout()

@@ -313,6 +313,8 @@ def seed():
     size = int(os.environ["BENCH_SIZE"])
     rng = random.Random(7)
     vocabulary = bench_vocabulary(rng)
+    search_rng = random.Random()
+    search_rng.setstate(rng.getstate())  # the queries of bench/search_timings.py, whatever generation draws
     result = {"generated_seconds": None}
     if os.environ.get("BENCH_GENERATE") == "1":
         result["generated_seconds"] = generate(size, rng, vocabulary)
@@ -327,7 +329,7 @@ def seed():
         Path(os.environ["BENCH_SEED_OUT"]).write_text(json.dumps(result))
         return
 
-    searches = search_urls(vocabulary, list(BriefType.objects.all()), rng)
+    searches = search_urls(vocabulary, list(BriefType.objects.all()), search_rng)
     urls["search"] = searches[0]
     result["pages"] = measure_in_process(client, urls)
     result["search"] = time_searches(client, searches)
@@ -493,8 +495,8 @@ class Database:
 
 
 def base_env(tmp, database, site_url):
-    keep = ("DJANGO", "DATABASE_URL", "REDIS_URL", "CACHE_", "DEBUG", "PUBLIC_PAGE_CACHE", "PYTEST")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(keep)}
+    drop = ("DJANGO", "DATABASE_URL", "REDIS_URL", "CACHE_", "DEBUG", "PUBLIC_PAGE_CACHE", "PYTEST", "BENCH_FLOOR")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(drop)}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONPATH=str(ROOT),
@@ -514,6 +516,7 @@ def base_env(tmp, database, site_url):
     )
     if os.environ.get("BENCH_REDIS_URL"):  # the shared-files cache unless a Redis is asked for
         env["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
+        env["CACHE_KEY_PREFIX"] = f"bench-{secrets.token_hex(4)}"  # nothing from an earlier run
     return env
 
 
@@ -628,6 +631,7 @@ def load(url, gzipped=False):
         "median_ms": statistics.mean(p["median_ms"] for p in passes),
         "p99_ms": max(p["p99_ms"] for p in passes),
         "errors": sum(p["errors"] for p in passes),
+        "requests": sum(p["requests"] for p in passes),
     }
 
 
@@ -686,7 +690,7 @@ def edit_under_load(server, env, tmp, spec):
     def strip(result):
         return {key: value for key, value in result.items() if key != "out"} | counted(result["out"])
 
-    baseline = strip(wrk(server.url("/"), seconds=SECONDS * PASSES, script=script, args=spec["urls"]))
+    baseline = strip(wrk(server.url("/"), seconds=SECONDS, script=script, args=spec["urls"]))
     spec = {**spec, "port": server.port, "out": str(tmp / "edits.json")}
     editor = subprocess.Popen(
         [PYTHON, __file__, "--edit"], cwd=ROOT, env={**env, "BENCH_EDIT": json.dumps(spec)},
@@ -792,7 +796,6 @@ def check(what, figure, target, met, unit):
 def check_targets(results):
     """Every target with its figure (a list of check() dicts)."""
     checks = []
-    floor = results.get("floor_rps")
     for name, page in results.get("pages", {}).items():
         if page["status"] != 200:
             checks.append(check(f"{name}: status", page["status"], 200, False, ""))
@@ -802,11 +805,11 @@ def check_targets(results):
                 checks.append(check(f"{name} {mode}: errors", page[mode]["errors"], 0, False, ""))
         for mode in ("hit", "hit gzip"):
             if page.get(mode):
-                ratio = page[mode]["rps"] / floor
+                ratio = page[mode]["rps"] / page[mode]["floor"]
                 checks.append(check(f"{name} {mode} / floor", ratio, HIT_FLOOR, ratio >= HIT_FLOOR, "%"))
         if name in MISS_FLOOR:
             for mode in ("miss", "miss gzip"):
-                ratio = page[mode]["rps"] / floor
+                ratio = page[mode]["rps"] / page[mode]["floor"]
                 checks.append(check(f"{name} {mode} / floor", ratio, MISS_FLOOR[name], ratio >= MISS_FLOOR[name], "%"))
     if "search" in results:
         found = results["search"]
@@ -896,30 +899,33 @@ def main():
                 floors.append(measured)
                 print(f"  floor: {measured['rps']:,.0f} req/s ({measured['passes']})", flush=True)
 
+            def measure(name, kind, gzipped, probe):
+                """One page in one mode, with a pass of the floor just before it (the machine's load
+                changes: each page is compared with the floor measured next to it)."""
+                page = results["pages"][name]
+                mode = f"{kind} gzip" if gzipped else kind
+                if not gzipped:
+                    page[f"{kind} floor"] = wrk(server.url("/_bench/floor/"))["rps"]
+                page[mode] = load(server.url(page["url"]), gzipped)
+                page[mode]["floor"] = page[f"{kind} floor"]
+                page[mode + " bytes"] = len(probe.body)
+                ratio = page[mode]["rps"] / page[mode]["floor"]
+                print(f"  {name} {mode}: {page[mode]['rps']:,.0f} req/s, {ratio:.1%} of the floor", flush=True)
+
             # Hits: the page cache on, as in production.
             server = Gunicorn(env, tmp, "hits").start()
             servers.append(server)
-            print(
-                f"\nHits (page cache on); wrk -t2 -c{CONNECTIONS}, {WARMUP} s warm-up + {PASSES} x {SECONDS} s",
-                flush=True,
-            )
+            print(f"\nHits (page cache on), {WARMUP} s warm-up + {PASSES} x {SECONDS} s", flush=True)
             floor()
             for name in PAGES:
                 page = results["pages"][name]
                 for gzipped in (False, True):
                     for _ in range(2):
                         probe = get(server.port, page["url"], gzipped)
-                    cached = probe.getheader("X-Page-Cache")
-                    page["hit_header"] = cached
-                    if cached != "hit" and name not in FEEDS:
-                        page["cached"] = False  # not kept by the page cache (search): no hit to measure
-                        continue
-                    page["cached"] = True
-                    mode = "hit gzip" if gzipped else "hit"
-                    page[mode] = load(server.url(page["url"]), gzipped)
-                    page[mode + " bytes"] = len(probe.body)
-                    print(f"  {name} {mode}: {page[mode]['rps']:,.0f} req/s", flush=True)
-            floor()
+                    page["hit_header"] = probe.getheader("X-Page-Cache")
+                    page["cached"] = page["hit_header"] == "hit" or name in FEEDS
+                    if page["cached"]:  # else not kept by the page cache (search): no hit to measure
+                        measure(name, "hit", gzipped, probe)
             print("\nEdit under load", flush=True)
             results["edit"] = edit_under_load(server, env, tmp, seeded["edit"])
             during = results["edit"]["during"]
@@ -936,16 +942,11 @@ def main():
             print("\nMisses (PUBLIC_PAGE_CACHE_SECONDS=0)", flush=True)
             floor()
             for name in PAGES:
-                page = results["pages"][name]
                 for gzipped in (False, True):
-                    mode = "miss gzip" if gzipped else "miss"
-                    probe = get(server.port, page["url"], gzipped)
+                    probe = get(server.port, results["pages"][name]["url"], gzipped)
                     if probe.getheader("X-Page-Cache") == "hit":
                         raise SystemExit(f"{name}: a hit with the page cache off")
-                    page[mode] = load(server.url(page["url"]), gzipped)
-                    page[mode + " bytes"] = len(probe.body)
-                    print(f"  {name} {mode}: {page[mode]['rps']:,.0f} req/s", flush=True)
-            floor()
+                    measure(name, "miss", gzipped, probe)
             server.stop()
             results["floors"] = floors
             results["floor_rps"] = statistics.mean(f["rps"] for f in floors)
