@@ -88,11 +88,11 @@ def markdown(results, chart_name=None):
         lines += [
             f"The floor is `/_bench/floor/` (serving/floor.py): the brief page's {results['floor_bytes']:,} bytes "
             "from memory, through the same middleware and gunicorn, requested **without** `Accept-Encoding`. "
-            "Measured at the start of the hits and of the misses: "
-            + ", ".join(_rps(f) for f in results["floors"])
-            + f" req/s (mean **{floor:,.0f} req/s**). The machine's load changes during a run, so each page is "
-            "compared with a pass of the floor measured just before it (in the last columns): every ratio "
-            "below is over that floor.",
+            "The machine's load changes during a run, so each page is compared with a pass of the floor "
+            "measured just before it (the last column): every ratio below is over that floor. Those passes "
+            f"ranged from {min(results['floors']):,.0f} to {max(results['floors']):,.0f} req/s "
+            f"(mean **{floor:,.0f} req/s**). After every wrk run the bench waits until gunicorn has answered "
+            "the requests wrk left in flight, so a slow page does not eat into the next measurement.",
             "",
             "**Hits**: the page cache on and warm. **Misses**: a second gunicorn with the page cache off "
             "(every request renders the page; other caches stay on). *gzip*: with `Accept-Encoding: gzip`. "

@@ -8,11 +8,13 @@
 2. **In process**: each page's SQL queries (they must not grow with the data) and its render time
    with the page cache off; the search run (#12: two words and a type facet, p95, GIN plan).
 3. **Floor**: /_bench/floor/ (serving/floor.py), the brief page's bytes from memory through the same
-   middleware and gunicorn: what serving a page costs when the page itself costs nothing.
+   middleware and gunicorn: what serving a page costs when the page itself costs nothing. A pass of
+   it is measured just before each page (the machine's load changes), and every ratio is over that.
 4. **Over HTTP**: gunicorn (2 sync workers, DEBUG off, collected static files) loaded by
    ``wrk -t2 -c16``: every page as a **hit** (page cache on, warmed) and as a **miss** (a second
    gunicorn with PUBLIC_PAGE_CACHE_SECONDS=0; other caches stay on), each without and with
-   ``Accept-Encoding: gzip``; a warm-up, then BENCH_PASSES passes of BENCH_SECONDS.
+   ``Accept-Encoding: gzip``; a warm-up, then BENCH_PASSES passes of BENCH_SECONDS, each wrk run
+   followed by a wait until gunicorn has answered what wrk left in flight (drain()).
 5. **Edit under load**: 16 connections over 20 brief and 5 issue pages while another process adds a
    correction to one of those briefs every second through ``workflow.add_correction`` (an editor's
    code path); hit rate from the ``X-Page-Cache`` header, throughput, and each correction seen at once.
@@ -594,8 +596,20 @@ def get(port, path, gzipped=False):
         connection.close()
 
 
-def wrk(url, *, gzipped=False, seconds=SECONDS, script=None, args=()):
-    """One wrk run (2 threads, 16 connections): req/s, median and p99 ms, errors, and what a Lua script printed."""
+def drain(port):
+    """Wait until gunicorn has answered what wrk left behind. wrk stops with 16 requests in flight;
+    the sync workers still render each one (its client gone), and a new connection waits behind
+    them in the listen queue. Without this, a slow page's leftovers would eat into the next pass."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:
+        for _ in range(2):
+            list(pool.map(lambda _: get(port, "/_bench/floor/"), range(2)))
+
+
+def wrk(url, *, gzipped=False, seconds=SECONDS, script=None, args=(), app=True):
+    """One wrk run (2 threads, 16 connections): req/s, median and p99 ms, errors, and what a Lua script
+    printed. ``app``: the URL is our gunicorn's, drained afterwards (see drain())."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     if gzipped:
         command += ["-H", "Accept-Encoding: gzip"]
@@ -603,6 +617,8 @@ def wrk(url, *, gzipped=False, seconds=SECONDS, script=None, args=()):
         command += ["-s", str(script)]
     out = subprocess.run([*command, url, *(["--", *args] if args else [])], capture_output=True, text=True, check=True)
     out = out.stdout
+    if app:
+        drain(urlsplit(url).port)
 
     def ms(label):
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
@@ -728,7 +744,7 @@ def run_varnish(server, tmp, pages):
         return None
 
     def rps(url, gzipped, seconds):
-        return wrk(url, gzipped=gzipped, seconds=seconds)["rps"]
+        return wrk(url, gzipped=gzipped, seconds=seconds, app=False)["rps"]
 
     return varnish.measure(tmp, server.port, pages, rps, seconds=SECONDS, passes=PASSES, warmup=WARMUP)
 
@@ -894,10 +910,8 @@ def main():
             env["BENCH_FLOOR_FILE"] = str(tmp / "floor.html")
             floors = []
 
-            def floor():
-                measured = load(server.url("/_bench/floor/"))
-                floors.append(measured)
-                print(f"  floor: {measured['rps']:,.0f} req/s ({measured['passes']})", flush=True)
+            def floor():  # a warm-up of the floor view; each page has its own pass of it (measure())
+                wrk(server.url("/_bench/floor/"), seconds=WARMUP)
 
             def measure(name, kind, gzipped, probe):
                 """One page in one mode, with a pass of the floor just before it (the machine's load
@@ -906,6 +920,7 @@ def main():
                 mode = f"{kind} gzip" if gzipped else kind
                 if not gzipped:
                     page[f"{kind} floor"] = wrk(server.url("/_bench/floor/"))["rps"]
+                    floors.append(page[f"{kind} floor"])
                 page[mode] = load(server.url(page["url"]), gzipped)
                 page[mode]["floor"] = page[f"{kind} floor"]
                 page[mode + " bytes"] = len(probe.body)
@@ -949,7 +964,7 @@ def main():
                     measure(name, "miss", gzipped, probe)
             server.stop()
             results["floors"] = floors
-            results["floor_rps"] = statistics.mean(f["rps"] for f in floors)
+            results["floor_rps"] = statistics.mean(floors)
             results["floor_bytes"] = len(floor_bytes)
         if SCALE or scale_only:
             print("\nScale", flush=True)
