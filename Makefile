@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench bench-alerts bench-varnish tools check clean screenshots
+.PHONY: install run test lint format bench bench-scale bench-alerts bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -73,6 +73,8 @@ tools: node_modules/.installed
 		{ apt-get update -q && apt-get install -y -q nginx; }; }
 	@command -v systemd-analyze >/dev/null || { echo "Installing Debian's systemd (systemd-analyze checks deploy/'s units)"; \
 		apt-get install -y -q systemd >/dev/null || { apt-get update -q && apt-get install -y -q systemd; }; }
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk (the load generator of make bench)"; \
+		apt-get install -y -q wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }; }
 	@command -v openssl >/dev/null || { echo "Installing openssl (the deploy test's certificate)"; \
 		apt-get install -y -q openssl >/dev/null || { apt-get update -q && apt-get install -y -q openssl; }; }
 	@# WeasyPrint (PDFs of briefs) needs Pango and HarfBuzz; social cards use the DejaVu fonts.
@@ -93,8 +95,14 @@ node_modules/.installed: package.json package-lock.json
 screenshots: install
 	$(PY) scripts/screenshots.py
 
+# Hits and misses of every page against a floor, edit under load, Varnish; writes bench/results/ (README,
+# "Speed, and the benchmark"). BENCH_DATABASE_URL=postgres://... for PostgreSQL, BENCH_BRIEFS=100000.
 bench: install
 	$(PY) bench/run.py
+
+# Brief and issue miss latency at 1,000 and 100,000 briefs (BENCH_REUSE=1 keeps the databases).
+bench-scale: install
+	$(PY) bench/run.py --scale
 
 # One brief published to 10,000 email subscribers: real worker, real SMTP sink (bench/alerts.py).
 bench-alerts: install

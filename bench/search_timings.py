@@ -1,6 +1,6 @@
 """The benchmark's search run alone, on a database `make bench` (or its seed) already filled.
 
-Run: ``DATABASE_URL=postgres://.../dossier_bench .venv/bin/python bench/search_timings.py``
+Run: ``DATABASE_URL=postgres://.../dossier_bench_100000 .venv/bin/python bench/search_timings.py``
 (BENCH_SEARCHES queries of two words with one type facet, each rendered BENCH_SEARCH_ROUNDS times;
 prints percentiles, query counts, the median number of results and, on PostgreSQL, the plan of
 the matching query). Generating 100,000 briefs takes a while; this measures again without it.

@@ -9,6 +9,7 @@ bytes (and their gzip) as a static file, then loads each URL through Varnish wit
 ``wrk -t2 -c16``, with and without ``Accept-Encoding: gzip``. Every page is a Varnish hit after the
 warm-up; the static file is the floor: Varnish serving the same bytes with no application behind it.
 Client and servers share the machine: compare the ratios, not the absolute numbers.
+``make bench`` calls ``measure()`` with its own gunicorn and database (bench/run.py).
 """
 
 import gzip
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.server.conftest import seeded_env  # noqa: E402
-from tests.server.harness import Gunicorn, copy_static, free_port  # noqa: E402
+from tests.server.harness import Gunicorn, copy_static  # noqa: E402
 from tests.server.varnish import Varnish, available, is_hit  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
@@ -33,10 +34,10 @@ TARGET = 0.5
 FLOOR = "/static/bench/brief-page.html"
 
 
-def wrk(url, gzipped):
+def wrk(url, gzipped, seconds=SECONDS):
     headers = ["-H", "Accept-Encoding: gzip"] if gzipped else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{SECONDS}s", "--timeout", "10s", *headers, url],
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", *headers, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -44,16 +45,44 @@ def wrk(url, gzipped):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
+def measure(tmp, app_port, pages, rps, *, seconds=SECONDS, passes=PASSES, warmup=1):
+    """Varnish (deploy/varnish/default.vcl) in front of the gunicorn on ``app_port``: each of ``pages``
+    ({name: path}) and the static file at FLOOR (which must exist under STATIC_ROOT) loaded through
+    it, without and with gzip. ``rps(url, gzipped, seconds)`` runs the load and returns req/s. Returns
+    one row per page and encoding: name, encoding, passes (req/s), rps (their mean), ratio (to the
+    static file's mean in the same encoding)."""
+    varnish = Varnish(tmp, backend_port=app_port).start()
+    try:
+        urls = {"static file": FLOOR, **pages}
+        for path in urls.values():
+            for _ in range(3):
+                varnish.get(path)
+            assert is_hit(varnish.get(path)), f"{path} is not a Varnish hit"
+        rows = []
+        for gzipped in (False, True):
+            results = {}
+            for name, path in urls.items():
+                url = varnish.url.rstrip("/") + path
+                rps(url, gzipped, warmup)
+                results[name] = [rps(url, gzipped, seconds) for _ in range(passes)]
+            base = sum(results["static file"]) / passes
+            for name, figures in results.items():
+                mean = sum(figures) / passes
+                encoding = "gzip" if gzipped else "identity"
+                rows.append({"name": name, "encoding": encoding, "passes": figures, "rps": mean, "ratio": mean / base})
+        return rows
+    finally:
+        varnish.stop()
+
+
 def main():
     if not (available() and shutil.which("wrk")):
         sys.exit("needs varnishd with varnish-modules (make tools) and wrk (apt-get install wrk)")
     tmp = Path(tempfile.mkdtemp(prefix="dossier-bench-varnish-"))
-    app = varnish = None
+    app = None
     try:
         static_root = copy_static(tmp / "static")
         env = seeded_env(tmp, f"sqlite:///{tmp / 'db.sqlite3'}", static_root)
-        port = free_port()
-        env["CACHE_PURGE_URLS"] = f"http://127.0.0.1:{port}/"
         app = Gunicorn(env=env, tmp=tmp)
         brief = re.search(r'href="(/briefs/\d{4}/\d\d/\d\d/brief-0/)"', _home(app, tmp)).group(1)
         page = app.get(brief)
@@ -63,39 +92,18 @@ def main():
         floor.with_name(floor.name + ".gz").write_bytes(gzip.compress(floor.read_bytes(), 6, mtime=0))
         app.stop()
         app.start()  # whitenoise lists static files at start-up
-        varnish = Varnish(tmp, backend_port=app.port, port=port).start()
-        urls = {
-            "static file (floor)": FLOOR,
-            "home": "/",
-            "brief": brief,
-            "issue": "/issues/iran/",
-            "expert": "/experts/bradley-bowman/",
-        }
-        for path in urls.values():
-            for _ in range(3):
-                varnish.get(path)
-            assert is_hit(varnish.get(path)), f"{path} is not a Varnish hit"
+        pages = {"home": "/", "brief": brief, "issue": "/issues/iran/", "expert": "/experts/bradley-bowman/"}
+        rows = measure(tmp, app.port, pages, lambda url, gzipped, seconds: wrk(url, gzipped, seconds))
         print(f"Varnish {_version()}, wrk -t2 -c16, {PASSES} passes of {SECONDS} s, brief page {len(page.body)} B")
-        print("| page | encoding | req/s (passes) | / floor |")
+        print("| page | encoding | req/s (passes) | / static file |")
         print("|---|---|---|---|")
-        failed = []
-        for gzipped in (False, True):
-            results = {}
-            for name, path in urls.items():
-                wrk(varnish.url.rstrip("/") + path, gzipped)  # warm-up
-                results[name] = [wrk(varnish.url.rstrip("/") + path, gzipped) for _ in range(PASSES)]
-            base = sum(results["static file (floor)"]) / PASSES
-            for name, figures in results.items():
-                ratio = sum(figures) / PASSES / base
-                if ratio < TARGET:
-                    failed.append((name, gzipped))
-                passes = ", ".join(f"{figure:,.0f}" for figure in figures)
-                print(f"| {name} | {'gzip' if gzipped else 'identity'} | {passes} | {ratio:.0%} |")
+        for row in rows:
+            passes = ", ".join(f"{figure:,.0f}" for figure in row["passes"])
+            print(f"| {row['name']} | {row['encoding']} | {passes} | {row['ratio']:.0%} |")
+        failed = [(row["name"], row["encoding"]) for row in rows if row["ratio"] < TARGET]
         if failed:
-            sys.exit(f"below {TARGET:.0%} of the floor: {failed}")
+            sys.exit(f"below {TARGET:.0%} of the static file: {failed}")
     finally:
-        if varnish:
-            varnish.stop()
         if app:
             app.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -416,3 +416,7 @@ CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", ""
 CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
 # ... and again this much later: a page sent just as the edit committed may reach the cache after it.
 CACHE_PURGE_REPEAT_SECONDS = float(os.environ.get("CACHE_PURGE_REPEAT_SECONDS", 2))
+
+# The benchmark's floor view (serving/floor.py): a file of bytes served from memory at /_bench/floor/.
+# Only `make bench` sets it; without it the URL does not exist.
+BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")

@@ -1,0 +1,24 @@
+"""The benchmark's floor (issue #14): the brief page's bytes, from memory, through the whole stack.
+
+``make bench`` compares every page with this view: same project, same middleware, same gunicorn,
+but no database, no cache and no template, just the bytes of a rendered brief page read once at
+start-up from ``BENCH_FLOOR_FILE``. Without that setting (production) the URL does not exist.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import path
+
+
+def urlpatterns():
+    """``/_bench/floor/`` when ``settings.BENCH_FLOOR_FILE`` names a file, else nothing."""
+    if not settings.BENCH_FLOOR_FILE:
+        return []
+    body = Path(settings.BENCH_FLOOR_FILE).read_bytes()
+
+    def floor(request):
+        return HttpResponse(body, content_type="text/html; charset=utf-8")
+
+    return [path("_bench/floor/", floor, name="bench_floor")]
