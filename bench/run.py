@@ -228,19 +228,26 @@ def write_briefs(size, now, words, issues, experts, types, rng):
                 for n in range(start, min(start + CHUNK, size))
             ]
             created = Brief.objects.bulk_create(new, batch_size=1000)
-            links, quotes = [], []
+            links, quotes, bylines = [], [], []
             for brief in created:
                 for issue in rng.sample(issues, k=min(3, len(issues))):
                     links.append(BriefIssue(content_object=brief, tag=issue))
+                # One or two authors, as the institute's briefs have (the expert pages list them).
+                for expert in rng.sample(experts, k=min(rng.choice((1, 2)), len(experts))):
+                    bylines.append(Brief.authors.through(brief_id=brief.pk, expert_id=expert.pk))
                 for order, expert in enumerate(rng.sample(experts, k=min(2, len(experts)))):
                     quotes.append(
                         ExpertQuote(brief=brief, expert=expert, text=words(30).capitalize() + ".", order=order)
                     )
             BriefIssue.objects.bulk_create(links, batch_size=2000)
+            Brief.authors.through.objects.bulk_create(bylines, batch_size=2000)
             ExpertQuote.objects.bulk_create(quotes, batch_size=2000)
             index_briefs([brief.pk for brief in created], batch_size=CHUNK)
         done = min(start + CHUNK, size)
         print(f"  {done:,} briefs ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
+    from serving import statistics
+
+    statistics.refresh()  # SQLite's planner statistics, as after any bulk load (serving/statistics.py)
 
 
 def page_urls():
