@@ -991,7 +991,8 @@ def main():
 
         text, path = report.write(results, scale_only=scale_only)
         print("\n" + text)
-        print(f"\nWritten: {path.relative_to(ROOT)} (and its chart); bench/results/latest.md points at it.")
+        pointer = "" if scale_only else " (and its chart); bench/results/latest.md and the README point at it"
+        print(f"\nWritten: {path.relative_to(ROOT)}{pointer}.")
         missed = [found for found in results["targets"] if not found["met"]]
         if missed:
             print(f"MISSED ({len(missed)} of {len(results['targets'])}):")
