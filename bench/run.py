@@ -2,7 +2,7 @@
 
 1. **Data**: a throw-away SQLite database, or PostgreSQL with ``BENCH_DATABASE_URL`` (the bench
    creates and empties ``<name>_<briefs>`` itself, and refuses a database it did not make), with the
-   demo content plus BENCH_BRIEFS (10,000) generated live briefs: types, 3 issues and 2 expert quotes
+   demo content plus BENCH_BRIEFS (10,000) generated live briefs: types, 1 or 2 authors, 3 issues, 2 quotes
    each, text drawn from the demo's words with Zipf-like frequencies, written and indexed in bulk.
    ``BENCH_REUSE=1`` keeps the database (SQLite: var/bench/) and reuses it when its size matches.
 2. **In process**: each page's SQL queries (they must not grow with the data) and its render time
