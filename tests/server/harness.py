@@ -167,8 +167,43 @@ def manage(env, *args, code=None, timeout=120):
     return result.stdout
 
 
+class HttpProcess:
+    """A server the test starts on ``self.port`` and stops by its PID: the shared start, readiness
+    check (``/robots.txt`` answers 200), requests and stop of Gunicorn and Varnish. A subclass has
+    ``process``, ``port`` and ``log()``, and names itself in ``name``."""
+
+    name = "server"
+
+    def _spawn(self, command, out, timeout, **popen):
+        with open(out, "ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+        wait_for(self._answers, timeout, f"{self.name} on port {self.port}")
+        return self
+
+    def _answers(self):
+        if self.process.poll() is not None:
+            raise AssertionError(f"{self.name} exited: {self.log()}")
+        try:
+            return request(self.port, "/robots.txt", timeout=2).status == 200
+        except OSError:
+            return False
+
+    def get(self, path, **kwargs):
+        return request(self.port, path, **kwargs)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
 @dataclass
-class Gunicorn:
+class Gunicorn(HttpProcess):
+    name = "gunicorn"
     env: dict
     tmp: Path
     workers: int = 2
@@ -195,21 +230,7 @@ class Gunicorn:
             "--error-logfile", str(self.error_log),
         ]  # fmt: skip
         env = {**self.env, "SITE_URL": self.url}
-        with open(self.tmp / "gunicorn.out", "ab") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        wait_for(self._answers, 30, f"gunicorn on port {self.port}")
-        return self
-
-    def _answers(self):
-        if self.process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {self.log()}")
-        try:
-            return request(self.port, "/robots.txt", timeout=2).status == 200
-        except OSError:
-            return False
-
-    def get(self, path, **kwargs):
-        return request(self.port, path, **kwargs)
+        return self._spawn(command, self.tmp / "gunicorn.out", 30, cwd=ROOT, env=env)
 
     def log(self):
         return "".join(p.read_text() for p in (self.tmp / "gunicorn.out", self.error_log) if p.exists())
@@ -217,15 +238,6 @@ class Gunicorn:
     def worker_pids_serving(self):
         """The PIDs of the workers that answered requests so far (from the access log)."""
         return {line.split()[0] for line in self.access_log.read_text().splitlines() if line.strip()}
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
 
 
 class RedisServer:

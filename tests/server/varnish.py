@@ -7,10 +7,8 @@ directory, on a free port of 127.0.0.1; only this process (and the child it star
 import glob
 import re
 import shutil
-import signal
-import subprocess
 
-from tests.server.harness import ROOT, free_port, request, wait_for
+from tests.server.harness import ROOT, HttpProcess, free_port
 
 VCL = ROOT / "deploy" / "varnish" / "default.vcl"
 
@@ -19,7 +17,9 @@ def available():
     return shutil.which("varnishd") and glob.glob("/usr/lib/*/varnish/vmods/libvmod_xkey.so")
 
 
-class Varnish:
+class Varnish(HttpProcess):
+    name = "varnishd"
+
     def __init__(self, tmp, backend_port, port=None):
         self.tmp = tmp / "varnish"
         self.backend_port = backend_port
@@ -40,34 +40,11 @@ class Varnish:
             "varnishd", "-F", "-j", "none", "-n", str(self.tmp / "work"), "-a", f"127.0.0.1:{self.port}",
             "-T", "none", "-f", str(vcl), "-s", "malloc,64m",
         ]  # fmt: skip
-        with open(self.tmp / "varnishd.out", "ab") as out:
-            self.process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        wait_for(self._answers, 60, f"varnishd on port {self.port}")
-        return self
-
-    def _answers(self):
-        if self.process.poll() is not None:
-            raise AssertionError(f"varnishd exited: {self.log()}")
-        try:
-            return request(self.port, "/robots.txt", timeout=2).status == 200
-        except OSError:
-            return False
-
-    def get(self, path, **kwargs):
-        return request(self.port, path, **kwargs)
+        return self._spawn(command, self.tmp / "varnishd.out", 60)
 
     def log(self):
         out = self.tmp / "varnishd.out"
         return out.read_text() if out.exists() else ""
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
 
 
 def is_hit(response):
