@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils.functional import cached_property
 
 from . import pagecache
+from .listed import KeyedBriefs
 
 
 class ListingPaginator(Paginator):
@@ -36,7 +37,8 @@ class ListingPaginator(Paginator):
             return list(listing.values_list("pk", flat=True)[bottom:top])
 
         found = pagecache.remember(f"page:{self.listing}:{self.per_page}:{number}", self.tags, keys)
-        return self._get_page(by_keys(listing, found), number, self)
+        # The briefs are read when iterated; cards of them (listed.render) need only their keys.
+        return self._get_page(KeyedBriefs(found, lambda keys: by_keys(listing, keys)), number, self)
 
 
 def by_keys(listing, keys):

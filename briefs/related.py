@@ -41,17 +41,17 @@ def brief_page_queryset():
 SUGGESTION_POOL = 2000
 
 
-def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
-    """Live briefs sharing the most issues with ``brief``, newest first among equals, from the
-    ``SUGGESTION_POOL`` newest live briefs.
+def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_SIZE):
+    """Live briefs sharing the most of ``issue_ids`` (``brief``'s issues) with ``brief``, newest
+    first among equals, from the ``SUGGESTION_POOL`` newest live briefs.
 
     Which briefs is worked out once per change of the listings of the brief's issues (a brief
     joining or leaving them) and remembered (pagecache.remember); the briefs themselves are read
-    in one query (none when the brief has no issues), from ``live()`` again.
+    in one query (none when the brief has no issues), from ``live()`` again. The list carries the
+    tags of those listings (``page_tags``), which the page's tags must include.
     """
-    issue_ids = [issue.pk for issue in brief.issues.all()]
     if not issue_ids or limit <= 0:
-        return []
+        return Suggestions()
     excluded = sorted({brief.pk, *exclude_ids})
     live = Brief.objects.live()
 
@@ -67,22 +67,19 @@ def suggested_briefs(brief, *, exclude_ids=(), limit=RELATED_READING_SIZE):
         )
 
     key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
-    tags = {"briefs", *(f"listing:issue:{pk}" for pk in issue_ids)}
-    order = remember(key, tags, rank)
+    listings = {f"listing:issue:{pk}" for pk in issue_ids}
+    # Any publication may move the pool's edge: the keys follow every one, the page its issues'.
+    order = remember(key, {"briefs", *listings}, rank)
     if not order:
-        return []
+        return Suggestions(page_tags=listings)
     shown = live.filter(pk__in=order).select_related("type").defer(*CARD_SKIPS)
     found = {suggested.pk: suggested for suggested in shown}
-    return [found[pk] for pk in order if pk in found]
+    return Suggestions((found[pk] for pk in order if pk in found), page_tags=listings)
 
 
-def suggestions_for(brief):
-    """Suggestions topping the brief's related reading up to ``RELATED_READING_SIZE`` items.
+class Suggestions(list):
+    """Suggested briefs, and the listings they were drawn from (their tags, for the page's)."""
 
-    The hand-picked items come from ``brief.related_links.all()``, prefetched (and filtered to
-    live targets) by ``brief_page_queryset``; the template reads them from there too, so a preview
-    that fills the same prefetch cache renders the same page.
-    """
-    links = list(brief.related_links.all())
-    linked = [link.target_brief_id for link in links if link.target_brief_id]
-    return suggested_briefs(brief, exclude_ids=linked, limit=RELATED_READING_SIZE - len(links))
+    def __init__(self, briefs=(), *, page_tags=frozenset()):
+        super().__init__(briefs)
+        self.page_tags = frozenset(page_tags)

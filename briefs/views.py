@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db.models import Case, Q, When, prefetch_related_objects
+from django.db.models import Case, Q, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -12,14 +12,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from issues.models import Issue
 
 from . import cards, citations, pdf
-from .models import Brief, BriefType
+from .listed import KeyedBriefs
+from .models import CARD_SKIPS, Brief, BriefType
 from .pagecache import remember
 from .pagecache.dependencies import LEAD_PICTURES
-from .pagination import ListingPages
-from .related import brief_page_queryset, suggestions_for
+from .pagination import ListingPages, by_keys
+from .parts import kept_parts
+from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
 
 # The type whose latest briefs the home page lists on their own.
 FLASH_BRIEF_SLUG = "flash-brief"
+LATEST_ON_HOME, FLASH_ON_HOME = 8, 6
 
 
 # The home page's lead story is the newest brief with a picture, or else the newest of this type.
@@ -34,22 +37,35 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         live = Brief.objects.live()
-        # Ranking every live brief to find the lead grows with the archive: it is worked out once
-        # per change (a publication, a picture added or removed, a type renamed) and remembered.
-        lead_pk = remember("home-lead", {"briefs", "types", LEAD_PICTURES}, lambda: lead_story_pk(live))
-        lead = live.select_related("type").filter(pk=lead_pk).first() if lead_pk else None
-        exclude = [lead.pk] if lead else []
-        latest = list(live.exclude(pk__in=exclude).exclude(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:8])
-        flash = list(live.exclude(pk__in=exclude).filter(type__slug=FLASH_BRIEF_SLUG).select_related("type")[:6])
-        # One query for the authors of the lead, of every card and of every Flash Brief.
-        prefetch_related_objects([b for b in [lead, *latest, *flash] if b is not None], "authors")
+        # Which briefs the home lists is worked out once per change (a publication, a picture added
+        # or removed, a type renamed) and remembered; each is shown from its kept card
+        # (briefs/listed.py), and read (by its key) only when that is missing.
+        lead, latest, flash = remember("home-lists", {"briefs", "types", LEAD_PICTURES}, lambda: home_lists(live))
+        shown = live.select_related("type").defer(*CARD_SKIPS).prefetch_related("authors")
+
+        def listed(keys):
+            return KeyedBriefs(keys, lambda wanted: by_keys(shown, wanted))
+
         return super().get_context_data(
-            lead=lead,
-            latest=latest,
-            flash_briefs=flash,
+            lead=listed([lead] if lead else []),
+            latest=listed(latest),
+            flash_briefs=listed(flash),
+            flash_slug=FLASH_BRIEF_SLUG,
             featured_issues=Issue.objects.filter(featured=True),
             **kwargs,
         )
+
+
+def home_lists(live):
+    """The keys of the home page's briefs: its lead (0: none), the latest briefs and the latest
+    Flash Briefs (neither repeating the lead)."""
+    lead = lead_story_pk(live)
+    others = live.exclude(pk=lead).order_by("-published_at", "-pk").values_list("pk", flat=True)
+    return (
+        lead,
+        list(others.exclude(type__slug=FLASH_BRIEF_SLUG)[:LATEST_ON_HOME]),
+        list(others.filter(type__slug=FLASH_BRIEF_SLUG)[:FLASH_ON_HOME]),
+    )
 
 
 def lead_story_pk(live):
@@ -99,13 +115,16 @@ class TypeDetailView(BriefListView):
 
 
 class BriefDetailView(DetailView):
-    """One live brief, found by slug; a URL whose date is not the brief's redirects permanently."""
+    """One live brief, found by slug; a URL whose date is not the brief's redirects permanently.
+
+    The brief's row is read (is it live, is this its URL); what it shows comes from its kept parts
+    (briefs/parts.py), and its suggestions from the keys remembered for them."""
 
     template_name = "briefs/brief_detail.html"
     context_object_name = "brief"
 
     def get_queryset(self):
-        return brief_page_queryset()
+        return Brief.objects.live().select_related("type")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -115,7 +134,14 @@ class BriefDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(suggestions=suggestions_for(self.object), **kwargs)
+        parts = kept_parts(self.object, self.request)
+        suggestions = suggested_briefs(
+            self.object,
+            issue_ids=parts.issue_ids,
+            exclude_ids=parts.linked_ids,
+            limit=RELATED_READING_SIZE - parts.link_count,
+        )
+        return super().get_context_data(brief_parts=parts, suggestions=suggestions, **kwargs)
 
 
 class RobotsView(TemplateView):

@@ -53,4 +53,7 @@ class ExpertDetailView(ListingPages, ListView):
             listing=f"expert-quoted:{self.expert.pk}",
             tags=self.listing_tags(),
         )
-        return super().get_context_data(expert=self.expert, quoted_page=quoted, **kwargs)
+        # A quote's edit moves the expert's listing (not the brief): their quotation cards follow it.
+        return super().get_context_data(
+            expert=self.expert, quoted_page=quoted, quoted_tags=self.listing_tags(), **kwargs
+        )

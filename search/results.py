@@ -184,12 +184,14 @@ def run(request, *, with_text=True):
     else:
         page = paginate_or_404(results, params.get("page"), PER_PAGE)
     found = page.paginator.count
-    page_briefs = list(page.object_list)
-    excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
-    for brief in page_briefs:
-        brief.excerpt = excerpts.get(brief.pk)
-    if with_text:  # result cards show issues; the archive's cards (briefs' own) do not
+    if with_text:  # result cards show excerpts and issues
+        page_briefs = list(page.object_list)
+        excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
+        for brief in page_briefs:
+            brief.excerpt = excerpts.get(brief.pk)
         attach_issues(page_briefs, issues)
+    else:  # the archive's are the briefs' own cards, kept (briefs/listed.py): read only if missing
+        page_briefs = page.object_list
 
     built_facets, expert_rows = build_facets(live, filters, trees, issues, types, params)
     context = {

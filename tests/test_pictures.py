@@ -14,6 +14,7 @@ from PIL import Image
 from briefs.models import Brief
 from tests.factories import BriefFactory, BriefTypeFactory, ExpertFactory, IssueFactory
 from tests.site_data import text
+from tests.test_queries import PINS
 
 pytestmark = pytest.mark.django_db
 
@@ -164,8 +165,11 @@ def test_pictures_add_no_query_per_card(client, django_assert_max_num_queries, s
         BriefFactory(type=analysis, lead_image=jpeg(size=(500, 300)), lead_image_alt=f"Picture {i}")
         IssueFactory(name=f"Featured {i}", featured=True, image=jpeg(size=(500, 300)), image_alt=f"Issue {i}")
         ExpertFactory(photo=jpeg(size=(200, 200)))
-    # The pages' own pins on a first render (tests/test_queries.py): /briefs/ counts its search
-    # facets too (#12); the home page ranks its lead story; both read the next scheduled change (#14).
-    for url, pin in (("/", 5 + 2), ("/experts/", 1), ("/briefs/", 10 + 1)):
+    # The pages' own pins on a first render (tests/test_queries.py PINS).
+    for url, pin in (
+        ("/", PINS["home"][1]),
+        ("/experts/", PINS["expert index"][1]),
+        ("/briefs/", PINS["all briefs"][1]),
+    ):
         with django_assert_max_num_queries(pin):
             assert client.get(url).status_code == 200

@@ -176,6 +176,27 @@ def get_kept(key):
     return None
 
 
+def get_many_kept(keys):
+    """``get_kept()`` for several keys: {key: value} of those kept and current, with one read of the
+    shared cache (for what this process has no copy of) and one of the versions for them all."""
+    entries = _copies.get_many(keys)
+    shared = cache.get_many([key for key in keys if key not in entries]) if len(entries) < len(keys) else {}
+    entries.update(shared)
+    now = timezone.now().timestamp()
+    stamps = {tag for _value, _due, entry_stamps in entries.values() for tag in entry_stamps}
+    current = versions.store().get(list(stamps)) if stamps else {}
+    found = {}
+    for key, entry in entries.items():
+        value, due, entry_stamps = entry
+        if current is not None and now < due and all(current[tag] == v for tag, v in entry_stamps.items()):
+            found[key] = value
+            if key in shared:
+                _copy(key, entry)
+        elif key not in shared:
+            _copies.delete(key)  # the shared cache may hold a newer rendering
+    return found
+
+
 def _current(entry):
     _value, due, stamps = entry
     if timezone.now().timestamp() >= due:

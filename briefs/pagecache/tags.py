@@ -10,9 +10,10 @@ Tags name public content:
 
 - **Pages** get their tags from what they rendered, without a query: every model instance reachable
   from the template context (lists, pages, prefetched relations, related objects already loaded)
-  gives its object tag; the object the URL names (its ``slug``) gives its listing (a brief: the
-  listings of its issues, from which its page suggests further reading, and its body); a URL
-  declares the site-wide listings it shows (``cache_public_page(..., shows={"briefs"})``).
+  gives its object tag, and every fragment (fragments.py) the tags it was kept with; the object
+  the URL names (its ``slug``) gives its listing (a brief: the listings of its issues, from which
+  its page suggests further reading, and its body); a URL declares the site-wide listings it
+  shows (``cache_public_page(..., shows={"briefs"})``).
 - **Edits** (model signals, dependencies.py) move the tags of what they touched: a brief's title or
   summary moves ``brief:<pk>``; a change of whether or where it is listed (publication, withdrawal,
   times, type, issues) also moves the listings it leaves and joins.
@@ -47,6 +48,8 @@ def shown(context, slug=None):
         if id(value) in seen:
             return
         seen.add(id(value))
+        if hasattr(value, "page_tags"):  # a fragment (fragments.py), or a list of briefs shown by them
+            found.update(value.page_tags)
         if isinstance(value, Model):
             name = tag(value)
             if name:

@@ -1,4 +1,4 @@
-"""Template helpers for the public site's head (canonical URL, JSON-LD) and pagination links."""
+"""Template helpers for the public site's head (canonical URL, JSON-LD), pagination links and cards."""
 
 import json
 
@@ -12,6 +12,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from briefs import listed
+
 register = template.Library()
 
 # Query parameters that change what a listing shows, with the context variable holding the page
@@ -23,6 +25,13 @@ SITE_LOGO = "img/logo.png"
 
 # Escape what could close the <script> element or open a comment, as json_script does.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def brief_cards(briefs, template=listed.CARD, **params):
+    """Cards of ``briefs`` (a list, or a listing page's keys), each rendered once per change of
+    what it shows (briefs/listed.py); ``params`` (``level=3``) are given to ``template``."""
+    return listed.render(briefs, template, **params)
 
 
 @register.filter
@@ -67,10 +76,14 @@ def plain_excerpt(html, words=40):
     return Truncator(strip_tags(html or "").replace("\u00a0", " ")).words(int(words), truncate="…")
 
 
-def json_ld_script(context, data):
+def json_ld_payload(data):
+    """JSON for a data block; the escaping makes "</script>" in a title inert."""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+
+
+def json_ld_script(context, payload):
     # A data block is never executed, so CSP does not govern it; the nonce is harmless and keeps
-    # strict policies (and auditors) happy. The escaping makes "</script>" in a title inert.
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    # strict policies (and auditors) happy.
     nonce = nonce_attr(context)
     return format_html(
         '<script type="application/ld+json"{}{}>{}</script>', " " if nonce else "", nonce, mark_safe(payload)
@@ -88,8 +101,13 @@ def person(expert):
 
 @register.simple_tag(takes_context=True)
 def brief_json_ld(context, brief):
-    """schema.org NewsArticle for a brief page."""
-    data = {
+    """schema.org NewsArticle for a brief page (kept with the page's parts: briefs/parts.py)."""
+    parts = context.get("brief_parts")
+    return json_ld_script(context, parts.json_ld if parts else json_ld_payload(brief_json_ld_data(brief)))
+
+
+def brief_json_ld_data(brief):
+    return {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": brief.title,
@@ -109,7 +127,18 @@ def brief_json_ld(context, brief):
             "logo": {"@type": "ImageObject", "url": absolute(static(SITE_LOGO))},
         },
     }
-    return json_ld_script(context, data)
+
+
+@register.simple_tag(takes_context=True)
+def brief_part(context, name):
+    """One of a brief page's parts (briefs/parts.py): kept, or rendered here from ``brief`` (a
+    preview, the PDF)."""
+    parts = context.get("brief_parts")
+    if parts is not None:
+        return parts[name]
+    with context.push():
+        html = context.template.engine.get_template(f"briefs/parts/{name}.html").render(context)
+    return mark_safe(html.strip())
 
 
 @register.simple_tag(takes_context=True)
@@ -121,7 +150,7 @@ def expert_json_ld(context, expert):
     if expert.program:
         data["affiliation"] = {"@type": "Organization", "name": expert.program}
     data["worksFor"] = {"@type": "Organization", "name": settings.SITE_NAME}
-    return json_ld_script(context, data)
+    return json_ld_script(context, json_ld_payload(data))
 
 
 @register.simple_tag

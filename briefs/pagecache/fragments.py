@@ -1,0 +1,52 @@
+"""Fragments: pieces of public pages rendered once per change of what they show, and kept.
+
+A page the page cache does not hold (its first reader, or the first after an edit dropped it) is
+rendered whole, but most of it has not changed: publishing a brief drops its issue's page, yet
+19 of the 20 cards on it are as they were. A fragment (a brief's card, the parts of a brief's page)
+is kept in the shared cache like a page, with the tags of what it shows (found by ``tags.shown`` in
+what it was rendered from) and their versions: it is used while they are unchanged and until the
+next scheduled publication or expiry (at most ``settings.REMEMBER_SECONDS``), and is not kept if an
+edit overlapped its rendering. A page built from fragments carries their tags (``Fragment.page_tags``,
+which ``tags.shown`` reads), so the page cache drops it whenever one of them would be dropped.
+
+Fragments are data, not pages: they stay on when the page cache is off (``PUBLIC_PAGE_CACHE_SECONDS=0``).
+"""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.utils import timezone
+
+from . import edits, get_many_kept, keep, next_change_timestamp
+from . import tags as page_tags
+
+PREFIX = "fragment:v1"
+
+
+class Fragment(NamedTuple):
+    """What was rendered (HTML, or what a page needs of it) and the tags of what it shows."""
+
+    value: object
+    page_tags: frozenset
+
+
+def kept(names, render):
+    """``{name: Fragment}`` for each of ``names``: those kept and current are read (one read of the
+    cache and one of the versions for all of them); ``render(missing names)`` makes the others as
+    ``{name: (value, tags)}``, which are kept for the next page."""
+    keys = {name: f"{PREFIX}:{name}" for name in names}
+    found = get_many_kept(list(keys.values()))
+    fragments = {name: Fragment(*found[key]) for name, key in keys.items() if key in found}
+    missing = [name for name in names if name not in fragments]
+    if missing:
+        now = timezone.now()
+        edits_before = edits()  # before reading anything the fragments show
+        rendered = render(missing)
+        due = now.timestamp() + settings.REMEMBER_SECONDS
+        if (moment := next_change_timestamp(now)) is not None:
+            due = min(due, moment)
+        for name, (value, tags) in rendered.items():
+            fragment = Fragment(value, frozenset({*tags, page_tags.SITE}))
+            keep(keys[name], tuple(fragment), due, tags=fragment.page_tags, edits_before=edits_before)
+            fragments[name] = fragment
+    return fragments
