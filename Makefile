@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench bench-scale bench-alerts bench-varnish tools check clean screenshots
+.PHONY: install run test lint format bench profile bench-scale bench-alerts bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -101,6 +101,11 @@ bench: install
 	$(PY) bench/run.py
 
 # Brief and issue miss latency at 1,000 and 100,000 briefs (BENCH_REUSE=1 keeps the databases).
+# Where an uncached page's time goes (pyinstrument) on the database `BENCH_REUSE=1 make bench` kept:
+# `make profile PAGE=brief` (home, brief, issue, expert, type, briefs, ... or a path).
+profile: install
+	$(PY) bench/profile_page.py "$(or $(PAGE),brief)"
+
 bench-scale: install
 	$(PY) bench/run.py --scale
 

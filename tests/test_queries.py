@@ -46,7 +46,8 @@ PINS = {
     # with authors, issues, corrections, quotes with experts, live related links; suggestions
     # (ranked, then read by their keys)
     "brief": (lambda s: s.brief.get_absolute_url(), 9),
-    "issue index": (lambda s: "/issues/", 2),  # the taxonomy, live (issue, brief) pairs
+    # the taxonomy, live (issue, brief) pairs, the next scheduled change
+    "issue index": (lambda s: "/issues/", 3),
     # issue, taxonomy ids, count, the page's keys, the next scheduled change, the page's briefs and
     # authors, sub-issues, experts
     "issue": (lambda s: s.issue.get_absolute_url(), 9),
@@ -72,6 +73,7 @@ REMEMBERED_PINS = {
     "issue": 4,  # the issue, the taxonomy's ids, sub-issues, experts
     "parent issue": 4,
     "expert": 2,  # the expert, their issues
+    "issue index": 1,  # the taxonomy; its counts remembered
 }
 
 

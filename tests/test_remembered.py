@@ -1,8 +1,8 @@
 """What uncached pages derive from many rows is worked out once per change and remembered (#14,
 briefs/pagecache: remember()): listing counts, a brief's suggestions, the home page's lead story,
-the archive's facet counts, the next scheduled change. With the page cache off (every page
-rendered), each is fresh after the edit that changes it and at the second a scheduled brief is due,
-and a later render reads it back instead of working it out again.
+the archive's facet counts, the issue index's counts, the next scheduled change. With the page
+cache off (every page rendered), each is fresh after the edit that changes it and at the second a
+scheduled brief is due, and a later render reads it back instead of working it out again.
 """
 
 import datetime
@@ -139,6 +139,32 @@ def test_the_archive_facets_follow_edits(client):
     assert Brief.objects.live().count() == 2
     for label in ("Iran", "Bradley R. Bowman"):  # renamed, and counting both briefs
         assert f'facet-label">{label}</span> <span class="facet-count">2</span>' in html, label
+
+
+def test_the_issue_index_counts_follow_publication_issues_moves_and_the_clock(client):
+    iran = IssueFactory(name="Iran")
+    proxies = IssueFactory(name="Iran-backed Terrorism", parent=iran)
+    syria = IssueFactory(name="Syria")
+
+    def count(issue):
+        html = page(client, "/issues/")
+        start = html.index(f">{issue.name}</a>")
+        return html[start : html.index("</span>", start)].rsplit(">", 1)[-1]
+
+    with time_machine.travel(NOON, tick=False):
+        brief = BriefFactory(title="Proxies", issues=[proxies])
+        assert (count(iran), count(proxies), count(syria)) == ("1 brief", "1 brief", "no briefs yet")
+        due = BriefFactory(title="Due", issues=[iran], published_at=NOON + datetime.timedelta(minutes=5))
+        assert count(iran) == "1 brief"
+        brief.issues.add(syria)  # a brief's issues
+        assert count(syria) == "1 brief"
+        proxies.parent = syria  # the taxonomy
+        proxies.save()
+        assert (count(iran), count(syria)) == ("no briefs yet", "1 brief")
+        workflow.withdraw(brief=brief, user=EditorFactory())
+        assert (count(proxies), count(syria)) == ("no briefs yet", "no briefs yet")
+    with time_machine.travel(due.published_at, tick=False):  # its second: no edit moved anything
+        assert count(iran) == "1 brief"
 
 
 def test_feeds_follow_publication_in_their_scope_and_the_clock(client):

@@ -1,0 +1,60 @@
+"""Where an uncached page's time goes: ``make profile PAGE=brief`` (pyinstrument, page cache off).
+
+Runs on a database ``make bench`` kept (``BENCH_REUSE=1``; SQLite in var/bench/sqlite-<n>/, or
+``DATABASE_URL=postgres://.../<name>_<n>``), renders the page BENCH_PROFILE_RENDERS times (after one
+render that fills the remembered data, as a warm server has) and prints pyinstrument's call tree.
+PAGE is one of bench/run.py's pages (home, briefs, brief, issue, expert, type, issues, experts,
+feed, "issue feed", sitemap) or a path.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "0")  # as served: no query log, no debug templates
+os.environ.setdefault("SECRET_KEY", "profile-only")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STATIC_ROOT", str(HERE.parent / "var/bench/static"))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{HERE.parent / 'var/bench/sqlite-10000/bench.sqlite3'}")
+
+
+def main(page):
+    import django
+
+    django.setup()
+    import run
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+    from pyinstrument import Profiler
+
+    if not (Path(os.environ["STATIC_ROOT"]) / "staticfiles.json").exists():
+        call_command("collectstatic", "--noinput", verbosity=0)  # the manifest pages link through
+
+    url = page if page.startswith("/") else run.page_urls()[2][page]
+    client = Client()
+    renders = int(os.environ.get("BENCH_PROFILE_RENDERS", "200"))
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+        assert client.get(url).status_code == 200, url
+        timings = []
+        for _ in range(renders):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append(time.perf_counter() - start)
+        print(f"{url}: median {statistics.median(timings) * 1000:.2f} ms a render without the profiler")
+        profiler = Profiler(interval=0.0002)
+        with profiler:
+            for _ in range(renders):
+                client.get(url)
+    print(f"{url}: {profiler.last_session.duration / renders * 1000:.2f} ms a render with it ({renders} renders)")
+    print(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "brief")
