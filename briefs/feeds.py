@@ -152,7 +152,7 @@ class BriefFeed(Feed):
         response = get_conditional_response(request, etag=freshness.etag, last_modified=freshness.last_modified)
         complete = response is None
         if complete:
-            response = self.render(obj, request, etag=freshness.etag)
+            response, gzipped = self.render(obj, request, etag=freshness.etag)
         response.headers["ETag"] = freshness.etag
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
@@ -161,24 +161,27 @@ class BriefFeed(Feed):
         if complete:
             # The next reader is served from the page cache (its middleware), compressed once.
             due = timezone.now().timestamp() + freshness.max_age
-            pagecache.keep_feed(request, response, due, edits_before, feed_format=FORMAT_VERSION)
+            pagecache.keep_feed(request, response, gzipped, due, edits_before, feed_format=FORMAT_VERSION)
+            return pagecache.served(request, response, gzipped)  # compressed with its rendering
         return response
 
     def render(self, obj, request, *, etag):
-        """The feed as a response, rendered once per version and shared through the cache.
+        """The feed as a response and its body compressed (or ``None``), rendered and compressed
+        once per version and shared through the cache.
 
         The ETag names the version (it changes whenever an entry could: the page cache's
         generation is part of it), so readers polling without validators cost two queries, not a
-        rendering.
+        rendering, nor compressing 70 KB.
         """
-        key = "feed:" + etag.strip('"')
+        key = "feed-rendering-v2:" + etag.strip('"')  # v2: with the compressed body
         rendered = cache.get(key)
         if rendered is None:
             feed = self.get_feed(obj, request)
-            rendered = (feed.content_type, feed.writeString("utf-8").encode())
+            content = feed.writeString("utf-8").encode()
+            rendered = (feed.content_type, content, pagecache.compressed(content))
             cache.set(key, rendered, RENDER_CACHE_SECONDS)
-        content_type, content = rendered
-        return HttpResponse(content, content_type=content_type)
+        content_type, content, gzipped = rendered
+        return HttpResponse(content, content_type=content_type), gzipped
 
     def cached_freshness(self, request, obj):
         """``freshness()``, kept in the public page cache until content changes or the next

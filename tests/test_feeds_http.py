@@ -135,6 +135,33 @@ def test_gzip_works_and_a_gzipped_etag_still_revalidates(client, world, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_an_uncached_feed_is_compressed_once_per_version(client, world, fmt, settings, monkeypatch):
+    """With the page cache off (or a URL it does not keep), a reader's request still finds the
+    feed rendered and compressed once: polling readers cost no rendering and no compression."""
+    import django.middleware.gzip
+
+    from briefs import pagecache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    for _ in range(3):
+        world.brief()
+    first = client.get(world.url("site", fmt), HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a feed was compressed again for another reader")
+
+    monkeypatch.setattr(django.middleware.gzip, "compress_string", refuse)
+    monkeypatch.setattr(pagecache.gzip, "compress", refuse)
+    again = client.get(world.url("site", fmt), HTTP_ACCEPT_ENCODING="gzip")
+    assert again["Content-Encoding"] == "gzip" and "Accept-Encoding" in again["Vary"]
+    assert gzip.decompress(again.content) == gzip.decompress(first.content)
+    assert len(feedparser.parse(gzip.decompress(again.content)).entries) == 3
+    plain = client.get(world.url("site", fmt))  # a reader whose client does not take gzip
+    assert not plain.has_header("Content-Encoding") and plain.content == gzip.decompress(first.content)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_query_count_is_fixed_whatever_the_number_of_entries(client, world, kind, fmt, django_assert_max_num_queries):
     # The object (issue: the taxonomy), freshness, briefs, authors, issues, quotes with experts.

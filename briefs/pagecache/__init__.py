@@ -305,7 +305,7 @@ def cache_public_page(view, *, params=(), shows=()):
             else:
                 response.headers.pop(shared.TAG_HEADER, None)  # maybe stale already: no cache may keep it
             response.headers[STATUS_HEADER] = "miss"
-            return _served(request, response, gzipped)
+            return served(request, response, gzipped)
         return response
 
     return wrapper
@@ -325,16 +325,16 @@ def kept_page(request, key=None):
         response.headers[STATUS_HEADER] = "hit"
         return _served_feed(request, response, gzipped, due)
     response.headers[STATUS_HEADER] = "hit"
-    return shared.share(_served(request, response, gzipped), due)
+    return shared.share(served(request, response, gzipped), due)
 
 
-def keep_feed(request, response, due, edits_before, *, feed_format):
-    """Keep a feed's whole response (briefs/feeds.py) so the next reader is served like a page hit.
-    Feeds show every brief of their scope in full and are not tagged per object: any public edit
-    drops them, as it gives them a new ETag; so does the next scheduled change (``due``)."""
+def keep_feed(request, response, gzipped, due, edits_before, *, feed_format):
+    """Keep a feed's whole response (briefs/feeds.py; ``gzipped``: its body compressed) so the next
+    reader is served like a page hit. Feeds show every brief of their scope in full and are not
+    tagged per object: any public edit drops them, as it gives them a new ETag; so does the next
+    scheduled change (``due``)."""
     if not cacheable(request, params=()) or response.status_code != 200:
         return
-    gzipped = _gzipped(response)
     response.headers[STATUS_HEADER] = "miss"
     entry = (response, gzipped, due, feed_format)
     keep(cache_key(PAGE_PREFIX, request), entry, due, tags={ANY}, edits_before=edits_before)
@@ -353,7 +353,7 @@ def _served_feed(request, response, gzipped, due):
     )
     if answer is not response:  # 304 Not Modified (or 412), with the feed's validators
         return answer
-    return _served(request, response, gzipped)
+    return served(request, response, gzipped)
 
 
 class PageCacheMiddleware:
@@ -377,17 +377,25 @@ class PageCacheMiddleware:
 
 
 def _gzipped(response):
-    """The body compressed once, when the page is stored, so a hit compresses nothing. Public pages
-    are the same for every reader and carry no secret, so a fixed compressed body gives a
-    compression side channel (BREACH) nothing to find; GZipMiddleware still pads what it compresses."""
-    if len(response.content) < 200 or response.has_header("Content-Encoding"):
+    """The body compressed once, when the page is stored, so a hit compresses nothing."""
+    if response.has_header("Content-Encoding"):
         return None
-    compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-    return compressed if len(compressed) < len(response.content) else None
+    return compressed(response.content)
 
 
-def _served(request, response, gzipped):
-    """A cached page as this request accepts it (``response`` is this request's own copy)."""
+def compressed(content):
+    """``content`` gzipped, or ``None`` when that is not worth it. Public pages are the same for every
+    reader and carry no secret, so a fixed compressed body gives a compression side channel (BREACH)
+    nothing to find; GZipMiddleware still pads what it compresses."""
+    if len(content) < 200:
+        return None
+    body = gzip.compress(content, compresslevel=6, mtime=0)
+    return body if len(body) < len(content) else None
+
+
+def served(request, response, gzipped):
+    """A cached page (or a kept feed rendering) as this request accepts it: ``gzipped`` is its body
+    compressed once (``compressed()``); ``response`` is this request's own copy."""
     if gzipped is not None:
         patch_vary_headers(response, ("Accept-Encoding",))
         if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
