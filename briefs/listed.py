@@ -21,10 +21,11 @@ class KeyedBriefs(Sequence):
     """A listing page's briefs as their keys, in order; ``load(keys)`` reads briefs (live ones
     only). Cards come from fragments; the briefs themselves are read only when iterated."""
 
-    def __init__(self, keys, load):
+    def __init__(self, keys, load, *, tags=()):
         self.keys, self._load = list(keys), load
         self._briefs = None
         self.fragments = []  # the cards shown, for the page's tags
+        self.listing_tags = frozenset(tags)  # what the keys were drawn from, for the page's tags
 
     def __len__(self):
         return len(self.keys)
@@ -39,7 +40,7 @@ class KeyedBriefs(Sequence):
 
     @property
     def page_tags(self):
-        tags = {tag for fragment in self.fragments for tag in fragment.page_tags}
+        tags = {*self.listing_tags, *(tag for fragment in self.fragments for tag in fragment.page_tags)}
         return tags | page_tags.shown(self._briefs) if self._briefs is not None else tags
 
 

@@ -2,8 +2,10 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from .listed import KeyedBriefs
 from .models import CARD_SKIPS, Brief, ExpertQuote, RelatedLink
 from .pagecache import remember
+from .pagination import by_keys
 
 # A brief with fewer hand-picked related items than this is topped up with suggestions.
 RELATED_READING_SIZE = 4
@@ -43,15 +45,16 @@ SUGGESTION_POOL = 2000
 
 def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_SIZE):
     """Live briefs sharing the most of ``issue_ids`` (``brief``'s issues) with ``brief``, newest
-    first among equals, from the ``SUGGESTION_POOL`` newest live briefs.
+    first among equals, from the ``SUGGESTION_POOL`` newest live briefs, as their keys
+    (``KeyedBriefs``: shown from their kept fragments, read only when those are missing).
 
     Which briefs is worked out once per change of the listings of the brief's issues (a brief
-    joining or leaving them) and remembered (pagecache.remember); the briefs themselves are read
-    in one query (none when the brief has no issues), from ``live()`` again. The list carries the
-    tags of those listings (``page_tags``), which the page's tags must include.
+    joining or leaving them) and remembered (pagecache.remember); the page's tags include those
+    listings' (``KeyedBriefs.listing_tags``).
     """
+    listings = {f"listing:issue:{pk}" for pk in issue_ids}
     if not issue_ids or limit <= 0:
-        return Suggestions()
+        return KeyedBriefs([], None, tags=listings)
     excluded = sorted({brief.pk, *exclude_ids})
     live = Brief.objects.live()
 
@@ -67,19 +70,7 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
         )
 
     key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
-    listings = {f"listing:issue:{pk}" for pk in issue_ids}
     # Any publication may move the pool's edge: the keys follow every one, the page its issues'.
     order = remember(key, {"briefs", *listings}, rank)
-    if not order:
-        return Suggestions(page_tags=listings)
-    shown = live.filter(pk__in=order).select_related("type").defer(*CARD_SKIPS)
-    found = {suggested.pk: suggested for suggested in shown}
-    return Suggestions((found[pk] for pk in order if pk in found), page_tags=listings)
-
-
-class Suggestions(list):
-    """Suggested briefs, and the listings they were drawn from (their tags, for the page's)."""
-
-    def __init__(self, briefs=(), *, page_tags=frozenset()):
-        super().__init__(briefs)
-        self.page_tags = frozenset(page_tags)
+    shown = live.select_related("type").defer(*CARD_SKIPS)
+    return KeyedBriefs(order, lambda keys: by_keys(shown, keys), tags=listings)

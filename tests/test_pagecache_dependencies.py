@@ -36,7 +36,8 @@ pytestmark = pytest.mark.django_db
 
 
 # What a page not touched by an edit reads with the page cache off, its fragments being current:
-# a brief's row and its suggestions; an issue, the taxonomy's ids, sub-issues and experts; an
+# a brief's row (and, after a publication or withdrawal anywhere, its suggestions ranked again: the
+# pool of newest briefs they come from moved); an issue, the taxonomy's ids, sub-issues and experts; an
 # expert and their issues; a type (tests/test_queries.py REMEMBERED_PINS).
 FRAGMENT_PINS = {"brief": 2, "issue": 4, "parent issue": 4, "expert": 2, "type": 1}
 cached_as = {"pages": True}  # set per test by ``_cache_mode``

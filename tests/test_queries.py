@@ -111,12 +111,12 @@ def test_brief_page_with_suggestions_runs_a_fixed_number_of_queries(client, djan
         ExpertQuoteFactory(brief=brief)
         BriefFactory(issues=issues[: i + 1])
     # The first render reads the brief's row, the next scheduled change, the brief with all its
-    # parts show (six queries), ranks the suggestions and reads them by their keys; later ones read
-    # the row and the suggestions by their keys only.
+    # parts show (six queries), ranks the suggestions and reads them for their fragments; later
+    # ones read the row only (parts and suggestions kept).
     with django_assert_max_num_queries(10):
         html = client.get(brief.get_absolute_url()).content.decode()
     assert html.count('data-suggested="true"') == min(count, 4)
     assert html.count('<figure class="quote">') == count
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         again = client.get(brief.get_absolute_url()).content.decode()
     assert NONCE.sub("", again) == NONCE.sub("", html)
