@@ -1,16 +1,18 @@
-"""A brief page's own parts, rendered once per change of what they show and kept (fragments).
+"""A page's own parts, rendered once per change of what they show and kept (fragments).
 
-Everything on a brief's page but its suggestions and the site's frame is the brief's own: its
-head metadata and feed links, the article (header, picture, developments, quotes, body,
-corrections), the related reading an editor chose, citations and issues. Reading all that takes
-six queries and most of the render; it changes only when the brief, its quotes, links, corrections,
-authors, issues or type do (their tags: pagecache/tags.py). So the parts are kept as one fragment,
-and an uncached brief page reads the brief's row, the parts and its suggestions.
+Most of a brief's, an issue's or an expert's page is about that one object: a brief's head
+metadata, feed links, article (header, picture, developments, quotes, body, corrections), related
+reading, citations and issues; an issue's header, sub-issues and experts; an expert's profile.
+Reading all that takes several queries and most of the render, and it changes only when what it
+shows does (their tags: pagecache/tags.py). So a page's parts are kept as one fragment, and an
+uncached page reads its own row, its parts and its cards.
 
-Previews and the PDF render the same part templates from the brief they are given
-(``{% brief_part %}`` without ``brief_parts`` in the context).
+Templates show a part with ``{% page_part "<template>" %}``: the kept one when the view passed
+``page_parts``, else rendered there (previews and the PDF of a brief render them from the brief
+they are given).
 """
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -19,41 +21,73 @@ from .pagecache import tags as page_tags
 from .related import brief_page_queryset
 from .templatetags.dossier import brief_json_ld_data, json_ld_payload
 
-NAMES = ("head", "feeds", "article", "related_links", "end")
 
-
-def template(name):
-    return f"briefs/parts/{name}.html"
-
-
-class BriefParts:
-    """The kept parts of one brief's page (HTML by name), with what its suggestions and its
-    structured data are worked out from, and the tags of all it shows."""
+class Parts:
+    """A page's kept parts (HTML by template name), what else the page needs of what they were
+    rendered from (``data``), and the tags of all they show."""
 
     def __init__(self, fragment):
-        self.html, self.issue_ids, self.linked_ids, self.link_count, self.json_ld = fragment.value
+        self.html, self.data = fragment.value
         self.page_tags = fragment.page_tags
 
-    def __getitem__(self, name):
-        return SafeString(self.html[name])  # each came out of a template
+    def __getitem__(self, template):
+        return SafeString(self.html[template])  # each came out of a template
 
 
-def kept_parts(brief, request):
-    """The parts of live ``brief``'s page (its row, read without its relations): kept ones if
-    current, else rendered from the brief read again with everything they show, and kept."""
+def kept(name, templates, context, request, *, tags=(), data=None):
+    """The parts ``templates`` of the page ``name``, kept as one fragment: ``context()`` is what
+    they are rendered from (read only when they are not kept), ``data(context)`` what the page
+    needs of it besides, ``tags`` what they show that ``tags.shown`` cannot find in it."""
 
     def render(names):
-        full = brief_page_queryset().get(pk=brief.pk)
-        context = {"brief": full, "object": full}
-        links = list(full.related_links.all())
-        value = (
-            {name: str(render_to_string(template(name), context, request)).strip() for name in NAMES},
-            [issue.pk for issue in full.issues.all()],
-            [link.target_brief_id for link in links if link.target_brief_id],
-            len(links),
-            json_ld_payload(brief_json_ld_data(full)),
-        )
-        return {name: (value, page_tags.shown(full) | {f"brief-body:{brief.pk}"}) for name in names}
+        values = context()
+        html = {template: str(render_to_string(template, values, request)).strip() for template in templates}
+        value = (html, data(values) if data else None)
+        return {name: (value, page_tags.shown(values) | set(tags)) for name in names}
 
-    name = f"brief-parts:{brief.pk}"
-    return BriefParts(fragments.kept([name], render)[name])
+    return Parts(fragments.kept([name], render)[name])
+
+
+BRIEF_PARTS = [f"briefs/parts/{name}.html" for name in ("head", "feeds", "article", "related_links", "end")]
+
+
+def brief_parts(brief, request):
+    """The parts of live ``brief``'s page (its row, read without its relations), with what its
+    suggestions are worked out from (its issues, its related links) and its JSON-LD data."""
+
+    def context():
+        full = brief_page_queryset().get(pk=brief.pk)
+        return {"brief": full, "object": full}
+
+    def data(values):
+        full = values["brief"]
+        links = list(full.related_links.all())
+        return {
+            "issue_ids": [issue.pk for issue in full.issues.all()],
+            "linked_ids": [link.target_brief_id for link in links if link.target_brief_id],
+            "link_count": len(links),
+            "json_ld": json_ld_payload(brief_json_ld_data(full)),
+        }
+
+    return kept(f"brief:{brief.pk}", BRIEF_PARTS, context, request, tags={f"brief-body:{brief.pk}"}, data=data)
+
+
+def issue_parts(issue, subissues, experts, request):
+    """An issue page's header and sidebar (sub-issues, experts: which of them is listed follows the
+    issue's listing tag)."""
+
+    def context():
+        return {"issue": issue, "subissues": list(subissues), "experts": list(experts)}
+
+    templates = ["issues/parts/header.html", "issues/parts/sidebar.html"]
+    return kept(f"issue:{issue.pk}", templates, context, request, tags={f"listing:issue:{issue.pk}"})
+
+
+def expert_parts(expert, request):
+    """An expert page's profile: header (picture, program, title, issues), biography, follow links."""
+
+    def context():
+        prefetch_related_objects([expert], "issues")
+        return {"expert": expert}
+
+    return kept(f"expert:{expert.pk}", ["experts/parts/profile.html"], context, request)

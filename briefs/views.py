@@ -17,7 +17,7 @@ from .models import CARD_SKIPS, Brief, BriefType
 from .pagecache import remember
 from .pagecache.dependencies import LEAD_PICTURES
 from .pagination import ListingPages, by_keys
-from .parts import kept_parts
+from .parts import brief_parts
 from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
 
 # The type whose latest briefs the home page lists on their own.
@@ -134,14 +134,14 @@ class BriefDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        parts = kept_parts(self.object, self.request)
+        parts = brief_parts(self.object, self.request)
         suggestions = suggested_briefs(
             self.object,
-            issue_ids=parts.issue_ids,
-            exclude_ids=parts.linked_ids,
-            limit=RELATED_READING_SIZE - parts.link_count,
+            issue_ids=parts.data["issue_ids"],
+            exclude_ids=parts.data["linked_ids"],
+            limit=RELATED_READING_SIZE - parts.data["link_count"],
         )
-        return super().get_context_data(brief_parts=parts, suggestions=suggestions, **kwargs)
+        return super().get_context_data(page_parts=parts, suggestions=suggestions, **kwargs)
 
 
 class RobotsView(TemplateView):

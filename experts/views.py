@@ -4,6 +4,7 @@ from django.views.generic import ListView
 
 from briefs.models import CARD_SKIPS, Brief, ExpertQuote
 from briefs.pagination import ListingPages, paginate_or_404
+from briefs.parts import expert_parts
 
 from .models import Expert
 
@@ -26,7 +27,7 @@ class ExpertDetailView(ListingPages, ListView):
     paginate_by = 10
 
     def get_queryset(self):
-        self.expert = get_object_or_404(Expert.objects.prefetch_related("issues"), slug=self.kwargs["slug"])
+        self.expert = get_object_or_404(Expert, slug=self.kwargs["slug"])
         return Brief.objects.live().filter(authors=self.expert).with_cards()
 
     def listing_key(self):
@@ -55,5 +56,9 @@ class ExpertDetailView(ListingPages, ListView):
         )
         # A quote's edit moves the expert's listing (not the brief): their quotation cards follow it.
         return super().get_context_data(
-            expert=self.expert, quoted_page=quoted, quoted_tags=self.listing_tags(), **kwargs
+            expert=self.expert,
+            page_parts=expert_parts(self.expert, self.request),
+            quoted_page=quoted,
+            quoted_tags=self.listing_tags(),
+            **kwargs,
         )

@@ -6,6 +6,7 @@ from django.views.generic import ListView, TemplateView
 from briefs.models import Brief, BriefIssue
 from briefs.pagecache import remember
 from briefs.pagination import ListingPages
+from briefs.parts import issue_parts
 from experts.models import Expert
 
 from .models import Issue
@@ -88,9 +89,10 @@ class IssueDetailView(ListingPages, ListView):
         return {f"listing:issue:{self.issue.pk}"}
 
     def get_context_data(self, **kwargs):
+        subissues = self.issue.children.all()
+        experts = Expert.objects.active().filter(issues__in=self.issue_ids).distinct()
         return super().get_context_data(
             issue=self.issue,
-            subissues=self.issue.children.all(),
-            experts=Expert.objects.active().filter(issues__in=self.issue_ids).distinct(),
+            page_parts=issue_parts(self.issue, subissues, experts, self.request),
             **kwargs,
         )

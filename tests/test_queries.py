@@ -70,9 +70,9 @@ REMEMBERED_PINS = {
     "all briefs": 2,  # issues, types
     "type": 1,  # the type
     "brief": 1,  # the brief's row (is it live, is this its URL)
-    "issue": 4,  # the issue, the taxonomy's ids, sub-issues, experts
-    "parent issue": 4,
-    "expert": 2,  # the expert, their issues
+    "issue": 2,  # the issue, the taxonomy's ids (header, sub-issues and experts kept: briefs/parts.py)
+    "parent issue": 2,
+    "expert": 1,  # the expert (profile kept)
     "issue index": 1,  # the taxonomy; its counts remembered
 }
 

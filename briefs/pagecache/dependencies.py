@@ -89,10 +89,11 @@ def correction_changed(sender, instance, raw=False, **kwargs):
 
 def expert_changed(sender, instance, raw=False, **kwargs):
     """An expert's name shows wherever they wrote or are quoted (those pages carry their tag); their
-    issues' pages list them, or stop listing them when they leave."""
+    issues' pages (and their ancestors', which list their sub-issues' experts) list them, or stop
+    listing them when they leave."""
     if not raw:
         issues = instance.issues.values_list("pk", flat=True) if instance.pk else ()
-        bump({f"expert:{instance.pk}", "experts", *(f"listing:issue:{pk}" for pk in issues)})
+        bump({f"expert:{instance.pk}", "experts", *issue_chain(issues)})
 
 
 def expert_issues_changed(sender, instance, action, pk_set, reverse, **kwargs):
@@ -102,7 +103,7 @@ def expert_issues_changed(sender, instance, action, pk_set, reverse, **kwargs):
         expert_ids, issue_ids = pk_set or set(instance.experts.values_list("pk", flat=True)), {instance.pk}
     else:
         expert_ids, issue_ids = {instance.pk}, pk_set or set(instance.issues.values_list("pk", flat=True))
-    bump({*(f"expert:{pk}" for pk in expert_ids), *(f"listing:issue:{pk}" for pk in issue_ids)})
+    bump({*(f"expert:{pk}" for pk in expert_ids), *issue_chain(issue_ids)})  # ancestors list them too
 
 
 def issue_pre_save(sender, instance, raw=False, **kwargs):

@@ -102,8 +102,8 @@ def person(expert):
 @register.simple_tag(takes_context=True)
 def brief_json_ld(context, brief):
     """schema.org NewsArticle for a brief page (kept with the page's parts: briefs/parts.py)."""
-    parts = context.get("brief_parts")
-    return json_ld_script(context, parts.json_ld if parts else json_ld_payload(brief_json_ld_data(brief)))
+    parts = context.get("page_parts")
+    return json_ld_script(context, parts.data["json_ld"] if parts else json_ld_payload(brief_json_ld_data(brief)))
 
 
 def brief_json_ld_data(brief):
@@ -130,14 +130,13 @@ def brief_json_ld_data(brief):
 
 
 @register.simple_tag(takes_context=True)
-def brief_part(context, name):
-    """One of a brief page's parts (briefs/parts.py): kept, or rendered here from ``brief`` (a
-    preview, the PDF)."""
-    parts = context.get("brief_parts")
+def page_part(context, template):
+    """One of a page's own parts (briefs/parts.py): kept, or rendered here (a brief's preview and PDF)."""
+    parts = context.get("page_parts")
     if parts is not None:
-        return parts[name]
+        return parts[template]
     with context.push():
-        html = context.template.engine.get_template(f"briefs/parts/{name}.html").render(context)
+        html = context.template.engine.get_template(template).render(context)
     return mark_safe(html.strip())
 
 
