@@ -80,6 +80,7 @@ def test_the_demo_site_passes_the_nu_html_checker(client, tmp_path, settings):
     settings.DEBUG = True  # load_demo refuses to run on a production site
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
+
     def locs(url):
         xml = client.get(url).content.decode()
         return [loc.removeprefix(settings.SITE_URL) for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]

@@ -59,7 +59,9 @@ def test_index_names_one_file_per_section_on_site_url(client, settings):
     settings.SITE_URL = "https://briefs.example.org"
     BriefFactory()
     found = index(client)  # asked of host "testserver": every address is on SITE_URL
-    assert list(found) == [f"https://briefs.example.org/sitemap-{section}.xml" for section in ("briefs", "types", "issues", "experts")]
+    assert list(found) == [
+        f"https://briefs.example.org/sitemap-{section}.xml" for section in ("briefs", "types", "issues", "experts")
+    ]
 
 
 def test_each_file_lists_what_it_should(client, settings):
@@ -72,7 +74,8 @@ def test_each_file_lists_what_it_should(client, settings):
     base = "https://briefs.example.org"
     briefs = entries(client, "/sitemap-briefs.xml")
     assert briefs == {base + brief.get_absolute_url(): timezone.localdate(brief.published_at).isoformat()}
-    assert list(entries(client, "/sitemap-types.xml")) == [base + flash.get_absolute_url()]  # no live brief of the other
+    # Not the other type: no live brief of it.
+    assert list(entries(client, "/sitemap-types.xml")) == [base + flash.get_absolute_url()]
     assert list(entries(client, "/sitemap-issues.xml")) == [base + issue.get_absolute_url()]
     experts = entries(client, "/sitemap-experts.xml")
     assert list(experts) == [base + expert.get_absolute_url()]
