@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from search.views import ArchiveView
@@ -7,7 +6,7 @@ from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
 from .pagecache import ANY, cache_public_page
-from .sitemaps import index, sitemaps
+from .sitemaps import index, section_file, sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
@@ -43,7 +42,7 @@ urlpatterns = [
     path("sitemap.xml", cache_public_page(index, shows=SITEMAP_INDEX_SHOWS), {"sitemaps": sitemaps()}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        cache_public_page(sitemap, params={"p"}, shows=SITEMAP_SHOWS),
+        cache_public_page(section_file, params={"p"}, shows=SITEMAP_SHOWS),
         {"sitemaps": sitemaps()},
         name="sitemap_section",
     ),

@@ -139,6 +139,8 @@ def test_files_and_index_are_served_from_the_cache_until_what_they_list_changes(
         assert again.content == first.content
         assert again["Content-Type"] == first["Content-Type"] == "application/xml"
         assert "noindex" in again["X-Robots-Tag"]
+        # Its newest lastmod would not move when a brief leaves: no validator that could say "unchanged".
+        assert not again.has_header("Last-Modified") and not first.has_header("Last-Modified")
 
     withdrawn = BriefFactory(slug="withdrawn-at-once")
     assert "/withdrawn-at-once/" in client.get("/sitemap-briefs.xml").content.decode()
