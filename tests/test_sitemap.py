@@ -102,15 +102,6 @@ def test_index_lastmod_is_the_latest_public_update_of_each_section(client):
     assert datetime.datetime.fromisoformat(found[f"{BASE}/sitemap-briefs.xml"]) == correction.at
 
 
-def test_index_runs_one_aggregate_not_a_read_of_every_brief(client, django_assert_max_num_queries, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    for _ in range(5):
-        BriefFactory()
-    # briefs: latest and count; types: count; issues: count; experts: latest and count
-    with django_assert_max_num_queries(6):
-        index(client)
-
-
 def test_files_are_paginated_oldest_first_and_a_new_brief_joins_the_last(client, monkeypatch):
     monkeypatch.setattr(BriefSitemap, "limit", 2)
     now = timezone.now()
