@@ -4,7 +4,7 @@ Runs on a database ``make bench`` kept (``BENCH_REUSE=1``; SQLite in var/bench/s
 ``DATABASE_URL=postgres://.../<name>_<n>``), renders the page BENCH_PROFILE_RENDERS times (after one
 render that fills the remembered data, as a warm server has) and prints pyinstrument's call tree.
 PAGE is one of bench/run.py's pages (home, briefs, brief, issue, expert, type, issues, experts,
-feed, "issue feed", sitemap) or a path.
+feed, "issue feed", sitemap, "sitemap page") or a path.
 """
 
 import os

@@ -80,7 +80,7 @@ SEARCHES = int(os.environ.get("BENCH_SEARCHES", "40"))  # different queries, eac
 SEARCH_ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "3"))
 
 PAGES = ["home", "briefs", "brief", "issue", "expert", "type", "issues", "experts", "feed", "issue feed"]
-PAGES += ["sitemap", "search"]
+PAGES += ["sitemap", "sitemap page", "search"]
 FEEDS = {"feed", "issue feed"}  # cached by their own validators and rendering cache, no X-Page-Cache
 
 
@@ -273,7 +273,8 @@ def page_urls():
             "experts": "/experts/",
             "feed": "/feed/",
             "issue feed": issue.get_absolute_url() + "feed/",
-            "sitemap": "/sitemap.xml",
+            "sitemap": "/sitemap.xml",  # the index
+            "sitemap page": "/sitemap-briefs.xml",  # its first file: the oldest briefs
         },
     )
 

@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from search.views import ArchiveView
@@ -6,13 +5,16 @@ from search.views import ArchiveView
 from . import views
 from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
-from .pagecache import cache_public_page
-from .sitemaps import sitemaps
+from .pagecache import ANY, cache_public_page
+from .sitemaps import index, section_file, sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
-# The sitemap lists every live brief, issue, expert and type.
+# The sitemap files list every live brief, issue, expert and type; the index counts them (pages).
 SITEMAP_SHOWS = {"briefs", "issues", "experts", "types"}
+# The index's lastmod for briefs is their latest correction, and a correction moves no listing
+# (only the brief's own tags): the index, a few aggregate queries, is dropped on any public edit.
+SITEMAP_INDEX_SHOWS = {*SITEMAP_SHOWS, ANY}
 # The archive's facet counts (#12) also follow quotes and authors: search moves "search-facets" for those.
 ARCHIVE_SHOWS = {"briefs", "issues", "experts", "types", "search-facets"}
 
@@ -37,10 +39,11 @@ urlpatterns = [
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("sitemap.xml", cache_public_page(index, shows=SITEMAP_INDEX_SHOWS), {"sitemaps": sitemaps()}, name="sitemap"),
     path(
-        "sitemap.xml",
-        cache_public_page(sitemap, params={"p"}, shows=SITEMAP_SHOWS),
+        "sitemap-<section>.xml",
+        cache_public_page(section_file, params={"p"}, shows=SITEMAP_SHOWS),
         {"sitemaps": sitemaps()},
-        name="sitemap",
+        name="sitemap_section",
     ),
 ]

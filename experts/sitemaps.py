@@ -1,3 +1,5 @@
+from django.db.models import Max
+
 from briefs.sitemaps import SiteSitemap
 
 from .models import Expert
@@ -12,3 +14,7 @@ class ExpertSitemap(SiteSitemap):
 
     def lastmod(self, expert):
         return expert.updated_at
+
+    def get_latest_lastmod(self):
+        """In one query (Django's default reads every expert)."""
+        return Expert.objects.active().aggregate(latest=Max("updated_at"))["latest"]

@@ -80,8 +80,12 @@ def test_the_demo_site_passes_the_nu_html_checker(client, tmp_path, settings):
     settings.DEBUG = True  # load_demo refuses to run on a production site
     call_command("load_demo", stdout=io.StringIO())
     settings.DEBUG = False
-    sitemap = client.get("/sitemap.xml").content.decode()
-    urls = [loc.removeprefix(settings.SITE_URL) for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap)]
+
+    def locs(url):
+        xml = client.get(url).content.decode()
+        return [loc.removeprefix(settings.SITE_URL) for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+
+    urls = [url for sitemap in locs("/sitemap.xml") for url in locs(sitemap)]
     urls += ["/", "/briefs/", "/briefs/?page=2", "/issues/", "/experts/"]
     urls += [f"{expert.get_absolute_url()}?quoted=2" for expert in Expert.objects.active()[:3]]
     pages = {}

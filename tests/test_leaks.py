@@ -97,7 +97,11 @@ PAGES = [
     ("suggestions on another live brief", lambda w: w["suggesting"].get_absolute_url(), LIVE_WORD),
     ("all briefs, last page", lambda w: "/briefs/?page=last", LIVE_WORD),
     ("expert as quoted, last page of quotes", lambda w: f"{w['quoted'].get_absolute_url()}?quoted=last", LIVE_WORD),
-    ("sitemap", lambda w: "/sitemap.xml", LIVE_WORD),
+    ("sitemap index", lambda w: "/sitemap.xml", "/sitemap-briefs.xml"),
+    ("sitemap of briefs", lambda w: "/sitemap-briefs.xml", LIVE_WORD),
+    ("sitemap of types", lambda w: "/sitemap-types.xml", "/types/flash-brief/"),
+    ("sitemap of issues", lambda w: "/sitemap-issues.xml", "/issues/child-issue/"),
+    ("sitemap of experts", lambda w: "/sitemap-experts.xml", "/experts/quoted/"),
     ("robots.txt", lambda w: "/robots.txt", "Sitemap:"),
     # Search (#12): words every brief carries, an empty query (every live brief), filters, facets.
     ("search for a word all briefs share", lambda w: "/search/?q=summary", LIVE_WORD),

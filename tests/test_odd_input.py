@@ -33,7 +33,8 @@ ALLOWED = {200, 301, 302, 304, 400, 404, 405}
 def site_urls(site):
     pages = public_urls(site)
     feeds = [f"{url}feed/" for url in pages[2:] if "/briefs/20" not in url] + ["/feed/atom/"]
-    return [*pages, *feeds, "/sitemap.xml", "/robots.txt"]
+    sitemaps = ["/sitemap.xml", *(f"/sitemap-{section}.xml" for section in ("briefs", "types", "issues", "experts"))]
+    return [*pages, *feeds, *sitemaps, "/robots.txt"]
 
 
 def test_odd_query_strings_never_give_a_500(client):

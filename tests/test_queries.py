@@ -56,7 +56,10 @@ PINS = {
     # expert, their issues, the next scheduled change; authored and quoted: count, keys, briefs
     # (with authors; with quotes)
     "expert": (lambda s: s.expert.get_absolute_url(), 11),
-    "sitemap": (lambda s: "/sitemap.xml", 8),  # count and items of four sections
+    # the index: each section's count (its files), the latest lastmod of briefs and of experts
+    "sitemap": (lambda s: "/sitemap.xml", 6),
+    # one file of a section: count, items
+    "sitemap page": (lambda s: "/sitemap-briefs.xml", 2),
 }
 
 

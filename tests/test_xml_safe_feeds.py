@@ -112,7 +112,8 @@ def test_the_cleaned_feed_keeps_the_rest_of_the_text(client, world):
 @pytest.mark.parametrize("char", STORED.values(), ids=STORED.keys())
 def test_sitemap_and_pages_answer_whatever_is_stored(client, world, char):
     brief = _store(world, char)
-    response = client.get("/sitemap.xml")
+    assert client.get("/sitemap.xml").status_code == 200
+    response = client.get("/sitemap-briefs.xml")
     assert response.status_code == 200
     urls = well_formed(response.content).findall("{http://www.sitemaps.org/schemas/sitemap/0.9}url")
     assert any(brief.slug in url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for url in urls)

@@ -22,7 +22,7 @@ PAGES = [
     "/issues/iran/feed/",
     "/experts/bradley-bowman/feed/",
     "/types/flash-brief/feed/atom/",
-    "/sitemap.xml",
+    "/sitemap-briefs.xml",  # the file the new brief joins (the index names files, not briefs)
 ]
 LEAD = 15  # seconds from scheduling to T: a shell process starts in two, or ten on a busy machine
 

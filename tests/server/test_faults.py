@@ -30,9 +30,10 @@ PUBLIC = [
     "/feed/",
     "/feed/atom/",
     "/sitemap.xml",
+    "/sitemap-briefs.xml",
 ]
 # The pages of PUBLIC that show the newest brief's title.
-TITLED = [url for url in PUBLIC if url not in ("/issues/", "/experts/", "/sitemap.xml")]
+TITLED = [url for url in PUBLIC if url not in ("/issues/", "/experts/") and not url.startswith("/sitemap")]
 
 
 def brief_id(server, slug):
