@@ -78,9 +78,9 @@ BigAutoField.register_lookup(AnyOf)
 def matched_once(queryset, parsed):
     """``queryset`` narrowed to the matching briefs, with the full-text match run only once.
 
-    The count, the page and four facets each narrow the matches further. On PostgreSQL, matching
-    in each of them runs the GIN search and reads the matching vectors again every time (7 times a
-    page); here the ids are read once and the other queries get them as one array. SQLite's FTS5
+    The counts (total and facets) and the page each narrow the matches further. On PostgreSQL,
+    matching in each of them runs the GIN search and reads the matching vectors again every time;
+    here the ids are read once and the other queries get them as one array. SQLite's FTS5
     lookup is cheap and stays a subquery.
     """
     if not parsed or not is_postgresql():
