@@ -193,6 +193,10 @@ class Brief(models.Model):
             # Public listings order live briefs by (-published_at, -pk) and stop at a page: scanned
             # backwards, this index yields them in order with no sort.
             models.Index(fields=["status", "published_at", "id"], name="brief_live_listing"),
+            # PostgreSQL only (migration 0014): search joins thousands of matches to whether each is
+            # live and to its type and date; this narrow index answers that without reading the
+            # briefs' wide rows (at 100,000 briefs: 24 ms rather than 76 ms for 10,000 matches).
+            models.Index(fields=["id", "status", "published_at", "expires_at", "type"], name="brief_live_by_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=BriefStatus.values), name="brief_status_valid"),
