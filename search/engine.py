@@ -23,6 +23,9 @@ from .models import BriefDocument
 BM25 = "bm25(search_fts, 10.0, 4.0, 4.0, 4.0, 1.0)"
 FTS_IDS = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
 EXCERPT_WORDS = 30
+# PostgreSQL's 'english' reading words without their accents (search migration 0003), so that an
+# excerpt marks "Wiśniewski" for the query "Wisniewski" as matching found it.
+EXCERPT_CONFIG = "dossier_english_unaccent"
 
 
 def is_postgresql():
@@ -148,7 +151,7 @@ def excerpts(brief_ids, parsed):
         headline = SearchHeadline(
             text,
             _ts_query(parsed),
-            config="english",
+            config=EXCERPT_CONFIG,
             start_sel=MARK_START,
             stop_sel=MARK_END,
             max_fragments=2,

@@ -267,3 +267,11 @@ def test_the_year_facet_counts_by_the_sites_new_year_not_utcs(client):
     assert facets(response)["year"] == {"2025": 1, "2024": 1}
     response, _ = search(client, "")
     assert facets(response)["year"] == {"2025": 1, "2024": 1, "2015": 1}
+
+
+def test_the_excerpt_marks_a_word_written_with_accents_whichever_way_it_was_typed(client):
+    brief("Warsaw talks", body="<p>Minister Anna Wójcik met the delegation in Kraków.</p>")
+    for typed, marked in [("Wojcik", "Wójcik"), ("Wójcik", "Wójcik"), ("krakow", "Kraków")]:
+        response, titles = search(client, typed)
+        assert titles == ["Warsaw talks"]
+        assert f"<mark>{marked}</mark>" in response.content.decode()
