@@ -30,12 +30,11 @@ PINS = {
     # show), the total and the four facets (one query), page, authors
     "all briefs": (lambda s: "/briefs/", 6),
     "all briefs, filtered": (lambda s: f"/briefs/?issue={s.parent.slug}&expert={s.expert.slug}", 7),  # + the expert
-    # issues, types, the oldest live brief's date, the total and the four facets (one query), page
-    # (SQLite: the page's ids in bm25 order, then those briefs), authors, issues of the page,
-    # excerpts, the search log (savepoint, upsert, release: a test runs in a transaction; a
-    # server's request does the upsert alone). PostgreSQL: the matching ids first (read once for
-    # the counts and the page), no separate ids query.
-    "search": (lambda s: "/search/?q=brief", 12),
+    # issues, types, the oldest live brief's date, the total and the four facets (one query), the
+    # page's ids in rank order, those briefs, authors, issues of the page, excerpts, the search log
+    # (savepoint, upsert, release: a test runs in a transaction; a server's request does the upsert
+    # alone). PostgreSQL reads the matching ids first (once for the counts and the page): 13, SQLite 12.
+    "search": (lambda s: "/search/?q=brief", 13),
     # no page, authors or excerpts; "did you mean": experts' names, live titles (PostgreSQL sets
     # the trigram threshold first and reads the matching ids once: 11, SQLite 10)
     "search, nothing found": (lambda s: "/search/?q=brjef", 11),
