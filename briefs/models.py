@@ -193,6 +193,10 @@ class Brief(models.Model):
             # Public listings order live briefs by (-published_at, -pk) and stop at a page: scanned
             # backwards, this index yields them in order with no sort.
             models.Index(fields=["status", "published_at", "id"], name="brief_live_listing"),
+            # PostgreSQL only (migration 0014): search joins thousands of matches to whether each is
+            # live and to its type and date; this narrow index answers that without reading the
+            # briefs' wide rows (at 100,000 briefs: 24 ms rather than 76 ms for 10,000 matches).
+            models.Index(fields=["id", "status", "published_at", "expires_at", "type"], name="brief_live_by_id"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=BriefStatus.values), name="brief_status_valid"),
@@ -293,7 +297,12 @@ class ExpertQuote(models.Model):
         ordering = ["order", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty")]
         # An expert's "Quoted in" list goes from the expert to the briefs quoting them.
-        indexes = [models.Index(fields=["expert", "brief"], name="quote_expert_brief")]
+        indexes = [
+            models.Index(fields=["expert", "brief"], name="quote_expert_brief"),
+            # The search's expert facet reads the experts quoted in thousands of matching briefs
+            # from this index alone (at 100,000 briefs and 10,000 matches: 20 ms rather than 28 ms).
+            models.Index(fields=["brief", "expert"], name="quote_brief_expert"),
+        ]
 
     def __str__(self):
         return f"{self.expert}: {self.text[:60]}"

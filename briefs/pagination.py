@@ -69,14 +69,16 @@ class ListingPages:
         )
 
 
-def paginate_or_404(queryset, number, per_page, *, listing=None, tags=()):
+def paginate_or_404(queryset, number, per_page, *, listing=None, tags=(), count=None):
     """One page of ``queryset`` for a ``?param=`` value, read as ListView reads ``?page=``: a
     missing value is page 1, ``last`` is the last page, and a value that is not a number or is
-    past the end is a 404, never a 500."""
+    past the end is a 404, never a 500. ``count``, when the caller knows it, saves counting again."""
     if listing is None:
         paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     else:
         paginator = ListingPaginator(queryset, per_page, allow_empty_first_page=True, listing=listing, tags=tags)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not worked out
     if number == "last":
         number = paginator.num_pages
     try:

@@ -1,10 +1,17 @@
 """Filters and facet counts. Each facet counts what the search would find with every *other* filter
-kept, so picking a value never hides the alternatives; an issue counts its sub-issues' briefs."""
+kept, so picking a value never hides the alternatives; an issue counts its sub-issues' briefs.
+
+The total and the four facets are one query: the briefs found (or the live ones) are read once into
+a materialized CTE, with one column per filter saying whether the brief passes it; each count then
+keeps the columns of the filters it keeps. Counting them one query each read the found briefs again
+each time (at 100,000 briefs and 10,000 matches, 18 ms per read on PostgreSQL).
+"""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from briefs.models import Brief, BriefIssue, ExpertQuote
@@ -15,6 +22,7 @@ from .forms import LATEST, day_start
 
 FACETS = ("issue", "expert", "type", "date")
 MAX_EXPERTS = 25  # the expert facet lists the most frequent ones
+MAX_YEARS = 60  # the year facet lists the newest ones
 
 
 def subtrees(issues):
@@ -23,91 +31,127 @@ def subtrees(issues):
     return {issue.pk: descendant_ids_from(pairs, issue.pk) for issue in issues}
 
 
-def filtered(queryset, filters, trees, *, skip=None):
-    """``queryset`` narrowed by every filter in ``filters`` but ``skip`` (one of FACETS)."""
-    if skip != "issue" and filters["issue"]:
+def conditions(filters, trees):
+    """{facet: the condition its filter puts on briefs, or None when it is not set}."""
+    found = dict.fromkeys(FACETS)
+    if filters["issue"]:
         tagged = BriefIssue.objects.filter(tag_id__in=trees[filters["issue"].pk]).values("content_object_id")
-        queryset = queryset.filter(pk__in=tagged)
-    if skip != "expert" and (expert := filters["expert"]):
+        found["issue"] = Q(pk__in=tagged)
+    if expert := filters["expert"]:
         authored = Brief.authors.through.objects.filter(expert_id=expert.pk).values("brief_id")
         quoted = ExpertQuote.objects.filter(expert_id=expert.pk).values("brief_id")
-        queryset = queryset.filter(Q(pk__in=authored) | Q(pk__in=quoted))
-    if skip != "type" and filters["type"]:
-        queryset = queryset.filter(type_id=filters["type"].pk)
-    if skip != "date":
-        if filters["from"]:
-            queryset = queryset.filter(published_at__gte=day_start(filters["from"]))
-        if filters["to"] and filters["to"] < LATEST:
-            queryset = queryset.filter(published_at__lt=day_start(filters["to"] + datetime.timedelta(days=1)))
-    return queryset
+        found["expert"] = Q(pk__in=authored) | Q(pk__in=quoted)
+    if filters["type"]:
+        found["type"] = Q(type_id=filters["type"].pk)
+    dates = Q()
+    if filters["from"]:
+        dates &= Q(published_at__gte=day_start(filters["from"]))
+    if filters["to"] and filters["to"] < LATEST:
+        dates &= Q(published_at__lt=day_start(filters["to"] + datetime.timedelta(days=1)))
+    found["date"] = dates or None
+    return found
 
 
-def issue_counts(queryset, issues, trees):
-    """{issue pk: matching briefs tagged with it or any of its sub-issues} (one query).
+def filtered(queryset, filters, trees):
+    """``queryset`` narrowed by every filter in ``filters``."""
+    return queryset.filter(*(condition for condition in conditions(filters, trees).values() if condition))
 
-    Written as SQL: the ORM takes longer to compile one filtered count per issue than the database
-    takes to run them. The ids are the taxonomy's own integers; the matching briefs are a subquery.
-    """
-    if not issues:
-        return {}
-    inner, params = queryset.order_by().values("pk").query.sql_with_params()
-    columns = []
-    for issue in issues:
-        ids = ", ".join(str(int(pk)) for pk in sorted(trees[issue.pk]))
-        case = f"CASE WHEN tag_id IN ({ids}) THEN content_object_id END"
+
+@dataclass
+class Counts:
+    total: int  # what the page lists: every filter kept
+    issues: dict  # {issue pk: briefs tagged with it or any of its sub-issues}
+    experts: list  # [(expert, briefs they wrote or are quoted in)], most first
+    types: dict  # {type pk: briefs}
+    years: list  # [(year, briefs published that year in the site's time zone)], newest first
+
+
+def counted(queryset, filters, trees, issues):
+    """The total and the facets' counts over ``queryset`` (the briefs found), in one query."""
+    flags = {
+        f"{facet}_ok": ExpressionWrapper(condition or Value(True), output_field=BooleanField())
+        for facet, condition in conditions(filters, trees).items()
+    }
+    # published_at as the year it falls in, by plain comparisons from the newest year down: no
+    # function per row (SQLite's time-zone conversion is a Python function).
+    year = Case(
+        *(When(published_at__gte=day_start(datetime.date(y, 1, 1)), then=Value(y)) for y in _years()),
+        output_field=IntegerField(),
+    )
+    base = queryset.order_by().annotate(year=year, **flags)
+    inner, params = base.values_list("pk", "type_id", "year", *flags).query.sql_with_params()
+    keep = {facet: " AND ".join(f"{other}_ok" for other in FACETS if other != facet) for facet in FACETS}
+    everything = " AND ".join(f"{facet}_ok" for facet in FACETS)
+    branches = [
+        # The first branch names the columns' types (PostgreSQL reads a bare NULL as text).
+        f"SELECT 'total', CAST(NULL AS BIGINT), COUNT(*), CAST(NULL AS TEXT), CAST(NULL AS TEXT), "
+        f"CAST(NULL AS BIGINT) FROM m WHERE {everything}",
+        f"SELECT 'type', type_id, COUNT(*), NULL, NULL, NULL FROM m WHERE {keep['type']} GROUP BY type_id",
+        f"SELECT 'year', year, COUNT(*), NULL, NULL, NULL FROM m WHERE {keep['date']} GROUP BY year",
+        _experts_branch(keep["expert"]),
+    ]
+    tree = ", ".join(f"({int(pk)}, {int(tag)})" for pk in sorted(trees) for tag in sorted(trees[pk]))
+    if tree:
         # A brief tagged with an issue and its sub-issue counts once for the issue.
-        columns.append(f"COUNT(DISTINCT {case})" if len(trees[issue.pk]) > 1 else f"COUNT({case})")
-    table = BriefIssue._meta.db_table
-    sql = f"SELECT {', '.join(columns)} FROM {table} WHERE content_object_id IN ({inner})"
+        branches.append(
+            f"SELECT 'issue', tree.issue_id, COUNT(DISTINCT tagged.content_object_id), NULL, NULL, NULL "
+            f"FROM {BriefIssue._meta.db_table} tagged JOIN m ON m.id = tagged.content_object_id "
+            f"JOIN tree ON tree.tag_id = tagged.tag_id WHERE {keep['issue']} GROUP BY tree.issue_id"
+        )
+    sql = (
+        f"WITH m(id, type_id, year, {', '.join(flags)}) AS MATERIALIZED ({inner})"
+        + (f", tree(issue_id, tag_id) AS (VALUES {tree})" if tree else "")
+        + " "
+        + " UNION ALL ".join(branches)
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return {issue.pk: count for issue, count in zip(issues, row, strict=True)}
+        rows = cursor.fetchall()
+    return _counts(rows, issues)
 
 
-def expert_counts(queryset):
-    """[(expert, matching briefs they wrote or are quoted in)], most first (one query)."""
-    inner, params = queryset.order_by().values("pk").query.sql_with_params()
+def _years():
+    """The years a brief of the site may fall in, newest first: from now's back to the oldest live
+    brief's (one indexed query)."""
+    oldest = Brief.objects.live().order_by("published_at").values_list("published_at", flat=True).first()
+    now = timezone.localtime().year
+    return range(now, (timezone.localtime(oldest).year if oldest else now) - 1, -1)
+
+
+def _experts_branch(keep):
     authors = Brief.authors.through._meta.db_table
     quotes = ExpertQuote._meta.db_table
     experts = Expert._meta.db_table
-    # UNION (not UNION ALL): a brief an expert wrote and is quoted in counts once.
-    sql = (
-        f"SELECT e.id, e.name, e.slug, COUNT(*) AS n FROM ("
-        f"SELECT expert_id, brief_id FROM {authors} WHERE brief_id IN ({inner}) "
-        f"UNION SELECT expert_id, brief_id FROM {quotes} WHERE brief_id IN ({inner})"
+    # UNION (not UNION ALL): a brief an expert wrote and is quoted in counts once. Each expert's
+    # place (most first, then by name in the database's collation) survives the outer UNION ALL.
+    return (
+        f"SELECT * FROM (SELECT 'expert', e.id, COUNT(*), e.name, e.slug, "
+        f"ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, e.name) AS place FROM ("
+        f"SELECT expert_id, brief_id FROM {authors} JOIN m ON m.id = brief_id WHERE {keep} "
+        f"UNION SELECT expert_id, brief_id FROM {quotes} JOIN m ON m.id = brief_id WHERE {keep}"
         f") AS pairs JOIN {experts} e ON e.id = pairs.expert_id "
-        f"GROUP BY e.id, e.name, e.slug ORDER BY n DESC, e.name LIMIT {MAX_EXPERTS}"
+        f"GROUP BY e.id, e.name, e.slug ORDER BY place LIMIT {MAX_EXPERTS}) AS top_experts"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params])
-        return [(Expert(pk=pk, name=name, slug=slug), count) for pk, name, slug, count in cursor.fetchall()]
 
 
-def type_counts(queryset):
-    return dict(queryset.order_by().values("type_id").annotate(n=Count("pk")).values_list("type_id", "n"))
-
-
-def year_counts(queryset, max_years=60):
-    """[(year, matching briefs published that year in the site's time zone)], newest first.
-
-    Two cheap queries (the range of dates, then one count per year as plain comparisons) rather
-    than one that converts every brief's date to a year (a function call per row on SQLite).
-    """
-    bounds = queryset.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
-    if bounds["first"] is None:
-        return []
-    last = timezone.localtime(bounds["last"]).year
-    first = max(timezone.localtime(bounds["first"]).year, last - max_years + 1)
-    counts = {
-        f"y{year}": Count(
-            "pk",
-            filter=Q(
-                published_at__gte=day_start(datetime.date(year, 1, 1)),
-                published_at__lt=day_start(datetime.date(year + 1, 1, 1)),
-            ),
-        )
-        for year in range(first, last + 1)
-    }
-    row = queryset.order_by().aggregate(**counts)
-    return [(int(key[1:]), count) for key, count in sorted(row.items(), reverse=True) if count]
+def _counts(rows, issues):
+    total, found, experts, types, years = 0, {}, [], {}, {}
+    for kind, key, count, name, slug, place in rows:
+        if kind == "total":
+            total = count
+        elif kind == "issue":
+            found[key] = count
+        elif kind == "expert":
+            experts.append((place, Expert(pk=key, name=name, slug=slug), count))
+        elif kind == "type":
+            types[key] = count
+        else:
+            years[key] = count
+    newest = max(years, default=0)
+    return Counts(
+        total=total,
+        issues={issue.pk: found.get(issue.pk, 0) for issue in issues},
+        experts=[(expert, count) for _, expert, count in sorted(experts, key=lambda row: row[0])],
+        types=types,
+        years=[(year, years[year]) for year in sorted(years, reverse=True) if year > newest - MAX_YEARS],
+    )

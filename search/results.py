@@ -1,8 +1,9 @@
 """One search, from the request's parameters to everything the results page shows.
 
 Used by /search/ and by /briefs/ (the same filters without ``q`` make the archive filterable).
-The page runs a fixed number of queries whatever the data size: issues, types, [the expert],
-count, page, authors, issues of the page, excerpts, four facets, [names and "did you mean"].
+The page runs a fixed number of queries whatever the data size: issues, types, [the expert], the
+oldest live brief's date, the total and four facets (one query), page, authors, issues of the page,
+excerpts, [names and "did you mean"].
 """
 
 from dataclasses import dataclass, field
@@ -89,24 +90,8 @@ def unfiltered(filters):
     return not any(filters[name] for name in FILTERS)
 
 
-def facet_counts(live, filters, trees, issues):
-    issue_counts = facets.issue_counts(facets.filtered(live, filters, trees, skip="issue"), issues, trees)
-    expert_rows = facets.expert_counts(facets.filtered(live, filters, trees, skip="expert"))
-    type_counts = facets.type_counts(facets.filtered(live, filters, trees, skip="type"))
-    years = facets.year_counts(facets.filtered(live, filters, trees, skip="date"))
-    return issue_counts, expert_rows, type_counts, years
-
-
-def build_facets(live, filters, trees, issues, types, params):
+def build_facets(counts, filters, issues, types, params):
     selected = filters
-    if unfiltered(filters):
-        # Counting every live brief four ways on each uncached archive page would grow with the
-        # archive: the counts are worked out once per change and remembered.
-        counts = remember("facets:everything", EVERYTHING_TAGS, lambda: facet_counts(live, filters, trees, issues))
-    else:
-        counts = facet_counts(live, filters, trees, issues)
-    issue_counts, expert_rows, type_counts, years = counts
-
     experts = [
         Option(
             e.name,
@@ -114,7 +99,7 @@ def build_facets(live, filters, trees, issues, types, params):
             with_params(params, expert=e.slug),
             selected["expert"] is not None and e.pk == selected["expert"].pk,
         )
-        for e, n in expert_rows
+        for e, n in counts.experts
     ]
     if selected["expert"] is not None and not any(o.selected for o in experts):
         experts.insert(0, Option(selected["expert"].name, 0, "", True))
@@ -124,15 +109,15 @@ def build_facets(live, filters, trees, issues, types, params):
     kinds = [
         Option(
             t.name,
-            type_counts.get(t.pk, 0),
+            counts.types.get(t.pk, 0),
             with_params(params, type=None if t == selected["type"] else t.slug),
             t == selected["type"],
         )
         for t in types
-        if type_counts.get(t.pk) or t == selected["type"]
+        if counts.types.get(t.pk) or t == selected["type"]
     ]
     year_options = []
-    for year, count in years:
+    for year, count in counts.years:
         start, end = f"{year}-01-01", f"{year}-12-31"
         chosen = str(selected["from"] or "") == start and str(selected["to"] or "") == end
         url = with_params(params, from_=None, to=None) if chosen else with_params(params, from_=start, to=end)
@@ -141,13 +126,13 @@ def build_facets(live, filters, trees, issues, types, params):
         Facet(
             "issue",
             "Issue",
-            issue_options(issues, issue_counts, selected["issue"], params),
+            issue_options(issues, counts.issues, selected["issue"], params),
             with_params(params, issue=None),
         ),
         Facet("expert", "Expert", experts, with_params(params, expert=None)),
         Facet("type", "Type", kinds, with_params(params, type=None)),
         Facet("year", "Year", year_options, with_params(params, from_=None, to=None)),
-    ], expert_rows
+    ]
 
 
 def attach_issues(briefs, issues):
@@ -176,14 +161,18 @@ def run(request, *, with_text=True):
     trees = facets.subtrees(issues)
 
     live = engine.matched_once(Brief.objects.live(), parsed)
+    if unfiltered(filters):
+        # Counting every live brief on each uncached archive page would grow with the archive: the
+        # counts are worked out once per change and remembered.
+        counts = remember("facets:counts", EVERYTHING_TAGS, lambda: facets.counted(live, filters, trees, issues))
+        listing = {"listing": "archive", "tags": EVERYTHING_TAGS}
+    else:
+        counts, listing = facets.counted(live, filters, trees, issues), {}
+    found = counts.total
     shown = facets.filtered(live, filters, trees).select_related("type").defer(*CARD_SKIPS)
     shown = shown.prefetch_related("authors")
     results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
-    if unfiltered(filters):
-        page = paginate_or_404(results, params.get("page"), PER_PAGE, listing="archive", tags=EVERYTHING_TAGS)
-    else:
-        page = paginate_or_404(results, params.get("page"), PER_PAGE)
-    found = page.paginator.count
+    page = paginate_or_404(results, params.get("page"), PER_PAGE, count=found, **listing)
     if with_text:  # result cards show excerpts and issues
         page_briefs = list(page.object_list)
         excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
@@ -193,7 +182,6 @@ def run(request, *, with_text=True):
     else:  # the archive's are the briefs' own cards, kept (briefs/listed.py): read only if missing
         page_briefs = page.object_list
 
-    built_facets, expert_rows = build_facets(live, filters, trees, issues, types, params)
     context = {
         "form": form,
         "messages_for_search": form.messages(),
@@ -208,13 +196,13 @@ def run(request, *, with_text=True):
         "page_obj": page,
         "results": page_briefs,
         "found": found,
-        "facets": built_facets,
+        "facets": build_facets(counts, filters, issues, types, params),
         "is_filtered": any(filters[name] for name in ("issue", "expert", "type", "from", "to")),
         "clear_filters_url": with_params(QueryDict(mutable=True), q=filters["q"] or None),
     }
     if parsed:
         # An expert named exactly is among the experts of the results (names are searched).
-        experts = [expert for expert, _ in expert_rows]
+        experts = [expert for expert, _ in counts.experts]
         context["named_issue"], context["named_expert"] = suggest.named(filters["q"], issues, experts)
         if not found:
             better = suggest.did_you_mean(filters["q"], parsed.words, issues, suggest.all_experts())

@@ -27,19 +27,21 @@ PINS = {
     # Which briefs it lists (lead, latest, Flash Briefs), the next scheduled change; each list's
     # briefs and their authors, read for their cards (briefs/listed.py); featured issues
     "home": (lambda s: "/", 9),
-    # issues and types (the filters), count, page, authors, four facets (issue, expert, type, and
-    # year: its range, then a count per year), the next scheduled change (kept cards are bounded by it)
-    "all briefs": (lambda s: "/briefs/", 12),
-    "all briefs, filtered": (lambda s: f"/briefs/?issue={s.parent.slug}&expert={s.expert.slug}", 12),  # + the expert
-    # issues, types, count, page (SQLite: the page's ids in bm25 order, then those briefs), authors,
-    # issues of the page, excerpts, four facets (five queries), the search log (savepoint, upsert,
-    # release: a test runs in a transaction; a server's request does the upsert alone). PostgreSQL:
-    # the matching ids first (read once for the count, the page and the facets), no separate ids query.
-    "search": (lambda s: "/search/?q=brief", 16),
+    # issues and types (the filters), the oldest live brief's date (the years the year facet may
+    # show), the total and the four facets (one query), the page's keys, the next scheduled change
+    # (kept cards are bounded by it), the page's briefs and authors for their cards
+    "all briefs": (lambda s: "/briefs/", 8),
+    # + the expert; a filtered page is not a remembered listing: its briefs, then authors
+    "all briefs, filtered": (lambda s: f"/briefs/?issue={s.parent.slug}&expert={s.expert.slug}", 8),
+    # issues, types, the oldest live brief's date, the total and the four facets (one query), the
+    # page's ids in rank order, those briefs, authors, issues of the page, excerpts, the search log
+    # (savepoint, upsert, release: a test runs in a transaction; a server's request does the upsert
+    # alone). PostgreSQL reads the matching ids first (once for the counts and the page): 13, SQLite 12.
+    "search": (lambda s: "/search/?q=brief", 13),
     # no page, authors or excerpts; "did you mean": experts' names, live titles (PostgreSQL sets
-    # the trigram threshold first and reads the matching ids once: 15, SQLite 13)
-    "search, nothing found": (lambda s: "/search/?q=brjef", 15),
-    "search, no words": (lambda s: f"/search/?type={s.brief_type.slug}", 11),
+    # the trigram threshold first and reads the matching ids once: 11, SQLite 10)
+    "search, nothing found": (lambda s: "/search/?q=brjef", 11),
+    "search, no words": (lambda s: f"/search/?type={s.brief_type.slug}", 7),
     # the type, count, the page's keys, the next scheduled change, the page's briefs and authors
     "type": (lambda s: s.brief_type.get_absolute_url(), 6),
     # the brief's row, the next scheduled change; for its parts (briefs/parts.py) the brief again

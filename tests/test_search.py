@@ -255,3 +255,23 @@ def test_a_result_names_its_issues_in_the_taxonomy_order(client):
     names = re.findall(r'<a href="/issues/[^"]+/">([^<]+)</a>', issues_line)
     assert names == ["Iran", "Iran Global Threat Network", "Syria"]
     assert html.count('class="meta result-issues"') == 1  # the brief without issues names none
+
+
+def test_the_year_facet_counts_by_the_sites_new_year_not_utcs(client):
+    # The site is in New York: half an hour before its New Year is already next year in UTC.
+    new_year = timezone.make_aware(datetime.datetime(2025, 1, 1))
+    brief("Before midnight", published_at=new_year - datetime.timedelta(minutes=30))
+    brief("After midnight", published_at=new_year + datetime.timedelta(minutes=30))
+    brief("Long ago", published_at=new_year - datetime.timedelta(days=3650))
+    response, _ = search(client, "midnight")
+    assert facets(response)["year"] == {"2025": 1, "2024": 1}
+    response, _ = search(client, "")
+    assert facets(response)["year"] == {"2025": 1, "2024": 1, "2015": 1}
+
+
+def test_the_excerpt_marks_a_word_written_with_accents_whichever_way_it_was_typed(client):
+    brief("Warsaw talks", body="<p>Minister Anna Wójcik met the delegation in Kraków.</p>")
+    for typed, marked in [("Wojcik", "Wójcik"), ("Wójcik", "Wójcik"), ("krakow", "Kraków")]:
+        response, titles = search(client, typed)
+        assert titles == ["Warsaw talks"]
+        assert f"<mark>{marked}</mark>" in response.content.decode()

@@ -46,3 +46,16 @@ def test_the_trigram_extension_and_index_exist():
         assert cursor.fetchone() == ("pg_trgm",)
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_doc_title_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_document_rows_keep_their_text_and_vector_out_of_line():
+    # A match reads only the brief ids of the matching rows: small rows are fewer pages to read.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'search_briefdocument'")
+        assert "toast_tuple_target=128" in cursor.fetchone()[0]
+
+
+def test_liveness_and_type_of_matches_come_from_a_narrow_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'brief_live_by_id'")
+        assert "(id, status, published_at, expires_at, type_id)" in cursor.fetchone()[0]
