@@ -146,6 +146,30 @@ def test_files_and_index_are_served_from_the_cache_until_what_they_list_changes(
         assert "/scheduled-on-time/" in client.get("/sitemap-briefs.xml").content.decode()
 
 
+def test_a_file_hit_reads_a_few_versions_not_one_per_brief(client, monkeypatch):
+    """A file names up to 2,000 briefs; a hit checks the site-wide tags it follows, not each brief's
+    (which made a hit five times dearer than a page's), and a slug change still shows at once."""
+    from briefs.pagecache import versions
+
+    briefs = [BriefFactory(slug=f"listed-{n}") for n in range(30)]
+    client.get("/sitemap-briefs.xml")
+    store = versions.store()
+    read = []
+    original = store.get
+
+    def counted(tags):
+        read.append(len(tags))
+        return original(tags)
+
+    monkeypatch.setattr(store, "get", counted)
+    client.get("/sitemap-briefs.xml")
+    assert read and max(read) <= 8
+    monkeypatch.undo()
+    briefs[0].slug = "renamed"  # only the brief's own tag (and every page's ``any``) moves
+    briefs[0].save()
+    assert "/renamed/" in client.get("/sitemap-briefs.xml").content.decode()
+
+
 def test_a_scheduled_brief_opens_a_new_file_at_its_second(client, monkeypatch):
     monkeypatch.setattr(BriefSitemap, "limit", 1)
     BriefFactory()

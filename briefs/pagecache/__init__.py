@@ -273,13 +273,16 @@ def cacheable(request, params):
     return True
 
 
-def cache_public_page(view, *, params=(), shows=()):
+def cache_public_page(view, *, params=(), shows=(), per_object=True):
     """Serve ``view``'s successful GET/HEAD responses from the page cache (see the module docstring).
     ``params`` names the query parameters the view reads (page numbers); any other renders uncached.
     ``shows`` names the site-wide listings the page draws from (``"briefs"``, ``"issues"``, ...);
-    the objects it shows are found in its template context."""
+    the objects it shows are found in its template context, unless ``per_object`` is false: a page
+    listing thousands of objects (a sitemap file) would check thousands of versions on every hit,
+    and is better dropped by any edit (``shows`` then includes ``ANY``)."""
     params = frozenset(params)
     listings = frozenset({page_tags.SITE, *shows})
+    assert per_object or ANY in listings, "a page without its objects' tags must follow every edit"
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -296,7 +299,9 @@ def cache_public_page(view, *, params=(), shows=()):
             if callable(getattr(response, "render", None)):
                 response.render()
             slug = kwargs.get("slug")
-            tags = listings | page_tags.shown(getattr(response, "context_data", None) or {}, slug=slug)
+            tags = listings
+            if per_object:
+                tags |= page_tags.shown(getattr(response, "context_data", None) or {}, slug=slug)
             gzipped = _gzipped(response)
             due = keep_until(now)
             shared.tag(response, tags)  # stored with the page: a hit sends the same tags
