@@ -2,7 +2,8 @@
 
 Most of a brief's, an issue's or an expert's page is about that one object: a brief's head
 metadata, feed links, article (header, picture, developments, quotes, body, corrections), related
-reading, citations and issues; an issue's header, sub-issues and experts; an expert's profile.
+reading, citations and issues; an issue's header, sub-issues and experts; an expert's profile (and
+the home page's featured issues are one part too).
 Reading all that takes several queries and most of the render, and it changes only when what it
 shows does (their tags: pagecache/tags.py). So a page's parts are kept as one fragment, and an
 uncached page reads its own row, its parts and its cards.
@@ -15,6 +16,8 @@ they are given).
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+
+from issues.models import Issue
 
 from .pagecache import fragments
 from .pagecache import tags as page_tags
@@ -81,6 +84,16 @@ def issue_parts(issue, subissues, experts, request):
 
     templates = ["issues/parts/header.html", "issues/parts/sidebar.html"]
     return kept(f"issue:{issue.pk}", templates, context, request, tags={f"listing:issue:{issue.pk}"})
+
+
+def home_parts(request):
+    """The home page's featured issues (any issue's edit moves ``issues``: featuring one, its name,
+    description or picture)."""
+
+    def context():
+        return {"featured_issues": list(Issue.objects.filter(featured=True))}
+
+    return kept("home", ["briefs/parts/featured_issues.html"], context, request, tags={"issues"})
 
 
 def expert_parts(expert, request):

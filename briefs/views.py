@@ -9,15 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from issues.models import Issue
-
 from . import cards, citations, pdf
 from .listed import KeyedBriefs
 from .models import CARD_SKIPS, Brief, BriefType
 from .pagecache import remember
 from .pagecache.dependencies import LEAD_PICTURES
 from .pagination import ListingPages, by_keys
-from .parts import brief_parts
+from .parts import brief_parts, home_parts
 from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
 
 # The type whose latest briefs the home page lists on their own.
@@ -51,7 +49,7 @@ class HomeView(TemplateView):
             latest=listed(latest),
             flash_briefs=listed(flash),
             flash_slug=FLASH_BRIEF_SLUG,
-            featured_issues=Issue.objects.filter(featured=True),
+            page_parts=home_parts(self.request),
             **kwargs,
         )
 

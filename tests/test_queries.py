@@ -71,7 +71,7 @@ PINS = {
 # fragment (cards, a brief page's parts: pagecache/fragments.py). Later renders, with the page
 # cache off, read both back: these are their counts.
 REMEMBERED_PINS = {
-    "home": 1,  # featured issues
+    "home": 0,  # its lists' keys remembered; cards and featured issues kept
     "all briefs": 2,  # issues, types
     "type": 1,  # the type
     "brief": 1,  # the brief's row (is it live, is this its URL)

@@ -126,6 +126,27 @@ def test_the_home_lead_follows_pictures_and_publication(client):
     assert "An older analysis" in lead()
 
 
+def test_the_home_featured_issues_follow_their_edits(client):
+    iran = IssueFactory(name="Iran", featured=True, description="<p>Tehran's reach.</p>")
+    syria = IssueFactory(name="Syria")
+
+    def featured():
+        html = page(client, "/")
+        return html[html.index('id="featured"') :] if 'id="featured"' in html else ""
+
+    assert "Iran" in featured() and "Syria" not in featured()
+    syria.featured = True  # an issue the part did not show
+    syria.save()
+    assert "Syria" in featured()
+    iran.name = "Iran and its proxies"
+    iran.save()
+    assert "Iran and its proxies" in featured()
+    iran.featured = False
+    iran.save()
+    syria.delete()
+    assert featured() == ""
+
+
 def test_the_archive_facets_follow_edits(client):
     iran = IssueFactory(name="Iran")
     bowman = ExpertFactory(name="Bradley Bowman")
