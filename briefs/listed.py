@@ -41,7 +41,9 @@ class KeyedBriefs(Sequence):
     @property
     def page_tags(self):
         tags = {*self.listing_tags, *(tag for fragment in self.fragments for tag in fragment.page_tags)}
-        return tags | page_tags.shown(self._briefs) if self._briefs is not None else tags
+        if self._briefs is not None:  # iterated: the briefs read show too
+            tags |= page_tags.shown(self._briefs)
+        return tags
 
 
 def render(briefs, template=CARD, *, tags=(), **params):

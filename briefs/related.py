@@ -54,7 +54,7 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
     """
     listings = {f"listing:issue:{pk}" for pk in issue_ids}
     if not issue_ids or limit <= 0:
-        return KeyedBriefs([], None, tags=listings)
+        return KeyedBriefs([], lambda keys: [], tags=listings)
     excluded = sorted({brief.pk, *exclude_ids})
     live = Brief.objects.live()
 
