@@ -1,6 +1,7 @@
 """Build an admin change-form POST from the page a user opened, as a browser would submit it."""
 
 from django import forms
+from django.urls import reverse
 
 
 def _field_data(bound_field):
@@ -32,3 +33,18 @@ def change_form_data(response, **overrides):
             data.update(_form_data(form))
     data.update(overrides)
     return data
+
+
+def brief_change_url(brief):
+    return reverse("admin:briefs_brief_change", args=[brief.pk])
+
+
+def edit_brief(client, brief, **overrides):
+    """Open the brief's change page and post it back with ``overrides`` (files included), as a
+    browser does; the save must succeed (a redirect), else the form's errors are shown."""
+    from tests.test_admin import errors_of
+
+    page = client.get(brief_change_url(brief))
+    response = client.post(brief_change_url(brief), change_form_data(page, **overrides))
+    assert response.status_code == 302, errors_of(response)
+    return response

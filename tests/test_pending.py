@@ -12,7 +12,7 @@ from django.utils import timezone
 from briefs import workflow
 from briefs.models import Brief, Transition
 from briefs.revisions import pending_revision, publish_revision, restore_revision, save_revision
-from tests.admin_forms import change_form_data
+from tests.admin_forms import brief_change_url, change_form_data, edit_brief
 from tests.factories import (
     BriefFactory,
     ContributorFactory,
@@ -43,17 +43,6 @@ def live_brief():
     return brief
 
 
-def change_url(brief):
-    return reverse("admin:briefs_brief_change", args=[brief.pk])
-
-
-def edit(client, brief, **overrides):
-    page = client.get(change_url(brief))
-    response = client.post(change_url(brief), change_form_data(page, **overrides))
-    assert response.status_code == 302, errors_of(response)
-    return response
-
-
 def contributor():
     """Staff who may edit briefs but not publish them."""
     user = UserFactory(username="contributor", first_name="Cory", last_name="Contributor", is_staff=True)
@@ -63,7 +52,7 @@ def contributor():
 
 def test_edit_of_a_live_brief_stays_invisible_to_readers(client, editor, live_brief):
     public_url = live_brief.get_absolute_url()
-    edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
+    edit_brief(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
 
     live_brief.refresh_from_db()
     assert live_brief.title == "Live title"
@@ -79,8 +68,10 @@ def test_edit_of_a_live_brief_stays_invisible_to_readers(client, editor, live_br
 
 
 def test_change_page_opens_on_the_pending_content_with_live_and_pending_banner(client, editor, live_brief):
-    edit(client, live_brief, title="Pending title", summary="Pending summary.", **{"quotes-0-text": "Pending quote."})
-    response = client.get(change_url(live_brief))
+    edit_brief(
+        client, live_brief, title="Pending title", summary="Pending summary.", **{"quotes-0-text": "Pending quote."}
+    )
+    response = client.get(brief_change_url(live_brief))
     html = response.content.decode()
     form = response.context["adminform"].form
     assert form["title"].value() == "Pending title"
@@ -93,8 +84,8 @@ def test_change_page_opens_on_the_pending_content_with_live_and_pending_banner(c
 
 
 def test_editing_on_keeps_building_the_pending_revision(client, editor, live_brief):
-    edit(client, live_brief, title="Pending title")
-    edit(client, live_brief, summary="Pending summary.")
+    edit_brief(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, summary="Pending summary.")
     pending = pending_revision(live_brief)
     assert (pending.number, pending.data["title"], pending.data["summary"]) == (3, "Pending title", "Pending summary.")
     live_brief.refresh_from_db()
@@ -102,7 +93,7 @@ def test_editing_on_keeps_building_the_pending_revision(client, editor, live_bri
 
 
 def test_publishing_the_pending_revision_makes_it_live(client, editor, live_brief):
-    edit(
+    edit_brief(
         client,
         live_brief,
         title="Published title",
@@ -126,7 +117,7 @@ def test_publishing_the_pending_revision_makes_it_live(client, editor, live_brie
 
 
 def test_publish_revision_needs_the_publish_permission(client, live_brief, editor):
-    edit(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, title="Pending title")
     pending = pending_revision(live_brief)
     writer = contributor()
     with pytest.raises(PermissionDenied):
@@ -134,7 +125,7 @@ def test_publish_revision_needs_the_publish_permission(client, live_brief, edito
 
     client.force_login(writer)
     url = reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk])
-    assert "Publish pending changes" not in client.get(change_url(live_brief)).content.decode()
+    assert "Publish pending changes" not in client.get(brief_change_url(live_brief)).content.decode()
     assert client.post(url).status_code == 403
     live_brief.refresh_from_db()
     assert live_brief.title == "Live title"
@@ -149,7 +140,7 @@ def test_publish_revision_needs_the_publish_permission(client, live_brief, edito
 
 def test_contributor_edit_of_a_live_brief_is_pending_too(client, live_brief):
     client.force_login(contributor())
-    edit(client, live_brief, title="Contributor's title")
+    edit_brief(client, live_brief, title="Contributor's title")
     live_brief.refresh_from_db()
     assert live_brief.title == "Live title"
     assert pending_revision(live_brief).created_by.username == "contributor"
@@ -167,7 +158,7 @@ def test_restoring_on_a_live_brief_makes_a_pending_revision(editor, live_brief):
 
 def test_only_the_pending_revision_is_published_from_the_admin(client, editor, live_brief):
     old = save_revision(brief=live_brief, user=editor)
-    edit(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, title="Pending title")
     response = client.post(reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, old.pk]), follow=True)
     assert "is not the pending revision" in response.content.decode()
     assert pending_revision(live_brief).data["title"] == "Pending title"
@@ -177,12 +168,12 @@ def test_only_the_pending_revision_is_published_from_the_admin(client, editor, l
 def test_form_opened_on_a_draft_that_is_published_meanwhile_saves_as_pending(client, editor):
     brief = BriefFactory(title="Draft title", status=Brief.Status.DRAFT, published_at=None)
     ExpertQuoteFactory(brief=brief, text="The quote.")
-    page = client.get(change_url(brief))
+    page = client.get(brief_change_url(brief))
     Brief.objects.filter(pk=brief.pk).update(status=Brief.Status.PUBLISHED, published_at=brief.created_at)
     data = change_form_data(page, title="Edited after publication", status="published")
     published = timezone.localtime(brief.created_at)
     data.update({"published_at_0": f"{published:%Y-%m-%d}", "published_at_1": f"{published:%H:%M:%S}"})
-    response = client.post(change_url(brief), data)
+    response = client.post(brief_change_url(brief), data)
     assert response.status_code == 302, errors_of(response)
     brief.refresh_from_db()
     assert brief.title == "Draft title"
@@ -193,7 +184,7 @@ def test_form_opened_on_a_draft_that_is_published_meanwhile_saves_as_pending(cli
 
 
 def test_publishing_a_pending_slug_taken_meanwhile_is_a_message_not_a_500(client, editor, live_brief):
-    edit(client, live_brief, slug="wanted-address")
+    edit_brief(client, live_brief, slug="wanted-address")
     BriefFactory(slug="wanted-address")
     pending = pending_revision(live_brief)
     url = reverse("admin:briefs_brief_publish_pending", args=[live_brief.pk, pending.pk])
@@ -206,8 +197,8 @@ def test_publishing_a_pending_slug_taken_meanwhile_is_a_message_not_a_500(client
 
 def test_scheduled_brief_says_its_pending_changes_do_not_go_out_by_themselves(client, editor):
     brief = BriefFactory(title="Scheduled", published_at=timezone.now() + datetime.timedelta(days=1))
-    edit(client, brief, title="Scheduled, edited")
-    html = client.get(change_url(brief)).content.decode()
+    edit_brief(client, brief, title="Scheduled, edited")
+    html = client.get(brief_change_url(brief)).content.decode()
     assert "not on the site now" in html and "unless they are published" in html
 
 
@@ -221,10 +212,10 @@ class TestContributorSubmitsChanges:
         EditorFactory(username="ed", email="ed@example.org")
         author = ContributorFactory(username="cory")
         client.force_login(author)
-        assert "workflow-submit_changes" not in client.get(change_url(live_brief)).content.decode()
+        assert "workflow-submit_changes" not in client.get(brief_change_url(live_brief)).content.decode()
 
-        edit(client, live_brief, title="Contributor's better title")
-        page = client.get(change_url(live_brief)).content.decode()
+        edit_brief(client, live_brief, title="Contributor's better title")
+        page = client.get(brief_change_url(live_brief)).content.decode()
         assert "workflow-submit_changes" in page
         url = reverse("admin:briefs_brief_transition", args=[live_brief.pk, "submit_changes"])
         with django_capture_on_commit_callbacks(execute=True):
@@ -264,12 +255,12 @@ class TestContributorSubmitsChanges:
     def test_contributor_still_cannot_touch_a_brief_in_review(self, client, live_brief):
         Brief.objects.filter(pk=live_brief.pk).update(status="in_review")
         client.force_login(ContributorFactory())
-        page = client.get(change_url(live_brief))
-        assert client.post(change_url(live_brief), change_form_data(page, title="Nope")).status_code == 403
+        page = client.get(brief_change_url(live_brief))
+        assert client.post(brief_change_url(live_brief), change_form_data(page, title="Nope")).status_code == 403
 
 
 def test_withdrawing_takes_pending_changes_into_the_brief_so_reopening_keeps_them(client, editor, live_brief):
-    edit(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
+    edit_brief(client, live_brief, title="Pending title", **{"quotes-0-text": "The pending quote."})
     pending = pending_revision(live_brief)
 
     response = client.post(
@@ -287,16 +278,16 @@ def test_withdrawing_takes_pending_changes_into_the_brief_so_reopening_keeps_the
     pending.refresh_from_db()
     assert pending.applied_at is not None
     # The draft's form shows the changes, and saving it keeps them.
-    page = client.get(change_url(live_brief))
+    page = client.get(brief_change_url(live_brief))
     assert page.context["adminform"].form["title"].value() == "Pending title"
-    edit(client, live_brief, summary="Draft summary.")
+    edit_brief(client, live_brief, summary="Draft summary.")
     live_brief.refresh_from_db()
     assert (live_brief.title, live_brief.summary) == ("Pending title", "Draft summary.")
     assert live_brief.quotes.get().text == "The pending quote."
 
 
 def test_withdrawing_is_not_blocked_by_pending_changes_that_no_longer_apply(client, editor, live_brief):
-    edit(client, live_brief, slug="taken-later")
+    edit_brief(client, live_brief, slug="taken-later")
     BriefFactory(slug="taken-later", status=Brief.Status.DRAFT, published_at=None)
 
     workflow.withdraw(brief=live_brief, user=editor)
@@ -315,7 +306,7 @@ def test_editor_sends_submitted_pending_changes_back_with_a_comment(
     writer = ContributorFactory(username="writer", email="writer@example.org")
     reviewer = EditorFactory(username="reviewer", email="reviewer@example.org")
     client.force_login(writer)
-    edit(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, title="Pending title")
     workflow.submit_changes(brief=live_brief, user=writer)
     pending = pending_revision(live_brief)
     url = reverse("admin:briefs_brief_transition", args=[live_brief.pk, "request_pending_changes"])
@@ -323,7 +314,9 @@ def test_editor_sends_submitted_pending_changes_back_with_a_comment(
     assert client.post(url, {"comment": "Looks good to me"}).status_code == 403
 
     client.force_login(reviewer)
-    assert 'class="button workflow-request_pending_changes"' in client.get(change_url(live_brief)).content.decode()
+    assert (
+        'class="button workflow-request_pending_changes"' in client.get(brief_change_url(live_brief)).content.decode()
+    )
     response = client.post(url, {"comment": ""}, follow=True)
     assert "needs a comment" in response.content.decode()
     mail.outbox.clear()
@@ -349,7 +342,7 @@ def test_editor_sends_submitted_pending_changes_back_with_a_comment(
 def test_request_changes_to_pending_changes_needs_pending_changes(client, live_brief):
     reviewer = EditorFactory()
     client.force_login(reviewer)
-    assert "workflow-request_pending_changes" not in client.get(change_url(live_brief)).content.decode()
+    assert "workflow-request_pending_changes" not in client.get(brief_change_url(live_brief)).content.decode()
     with pytest.raises(workflow.WorkflowError):
         workflow.request_pending_changes(brief=live_brief, user=reviewer, comment="Why?")
     assert not Transition.objects.filter(brief=live_brief).exists()
@@ -357,19 +350,21 @@ def test_request_changes_to_pending_changes_needs_pending_changes(client, live_b
 
 def test_saving_pending_changes_does_not_claim_the_brief_was_changed(client, editor, live_brief):
     response = client.post(
-        change_url(live_brief), change_form_data(client.get(change_url(live_brief)), title="Pending title"), follow=True
+        brief_change_url(live_brief),
+        change_form_data(client.get(brief_change_url(live_brief)), title="Pending title"),
+        follow=True,
     )
     html = response.content.decode()
     assert "Saved as pending revision 2. Readers still see the live version" in html
     assert "was changed successfully" not in html
     # Ordinary saves keep Django's message.
     draft = BriefFactory(status=Brief.Status.DRAFT, published_at=None)
-    response = client.post(change_url(draft), change_form_data(client.get(change_url(draft))), follow=True)
+    response = client.post(brief_change_url(draft), change_form_data(client.get(brief_change_url(draft))), follow=True)
     assert "was changed successfully" in response.content.decode()
 
 
 def test_change_page_has_one_history_link_to_the_brief_history(client, editor, live_brief):
-    html = client.get(change_url(live_brief)).content.decode()
+    html = client.get(brief_change_url(live_brief)).content.decode()
     assert html.count('class="historylink"') == 1
     assert f'href="{reverse("admin:briefs_brief_revisions", args=[live_brief.pk])}" class="historylink"' in html
     history = client.get(reverse("admin:briefs_brief_revisions", args=[live_brief.pk])).content.decode()
@@ -378,25 +373,25 @@ def test_change_page_has_one_history_link_to_the_brief_history(client, editor, l
 
 def test_a_save_that_changes_no_content_of_a_live_brief_leaves_no_pending_changes(client, editor, live_brief):
     expiry = timezone.now() + datetime.timedelta(days=30)
-    page = client.get(change_url(live_brief))
+    page = client.get(brief_change_url(live_brief))
     data = change_form_data(page, expires_at_0=timezone.localtime(expiry).strftime("%Y-%m-%d"), expires_at_1="12:00:00")
-    response = client.post(change_url(live_brief), data, follow=True)
+    response = client.post(brief_change_url(live_brief), data, follow=True)
     assert "No content changed" in response.content.decode()
     live_brief.refresh_from_db()
     assert live_brief.expires_at is not None
     assert pending_revision(live_brief) is None
-    assert "Pending changes" not in client.get(change_url(live_brief)).content.decode()
+    assert "Pending changes" not in client.get(brief_change_url(live_brief)).content.decode()
 
     # Edits undone before saving again: the pending changes are dropped, kept in the history.
-    edit(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, title="Pending title")
     assert pending_revision(live_brief) is not None
-    edit(client, live_brief, title="Live title")
+    edit_brief(client, live_brief, title="Live title")
     assert pending_revision(live_brief) is None
     assert live_brief.revisions.filter(data__title="Pending title").exists()
 
 
 def test_restoring_the_live_revision_drops_the_pending_changes(client, editor, live_brief):
-    edit(client, live_brief, title="Pending title")
+    edit_brief(client, live_brief, title="Pending title")
     live = live_brief.revisions.get(number=1)
     response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, live.pk]), follow=True)
     assert "Revision 1 restored as revision 3." in response.content.decode()
@@ -407,7 +402,7 @@ def test_restoring_the_live_revision_drops_the_pending_changes(client, editor, l
 
 
 def test_a_contributor_restoring_on_a_live_brief_only_proposes_it(client, editor, live_brief):
-    edit(client, live_brief, title="Second title")
+    edit_brief(client, live_brief, title="Second title")
     publish_revision(revision=pending_revision(live_brief), user=editor)
     first = live_brief.revisions.get(number=1)
     writer = ContributorFactory()

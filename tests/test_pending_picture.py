@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from briefs.revisions import live_revision, pending_revision
-from tests.admin_forms import change_form_data
+from tests.admin_forms import brief_change_url, change_form_data, edit_brief
 from tests.factories import BriefFactory, SuperUserFactory
 from tests.test_admin import errors_of
 from tests.test_pictures import jpeg
@@ -35,18 +35,6 @@ def live_brief():
         lead_image_caption="The Strait of Hormuz in April.",
         lead_image_credit="Reuters/Jane Doe",
     )
-
-
-def change_url(brief):
-    return reverse("admin:briefs_brief_change", args=[brief.pk])
-
-
-def edit(client, brief, **overrides):
-    """Open the change page and post it back with ``overrides`` (files included), as a browser does."""
-    page = client.get(change_url(brief))
-    response = client.post(change_url(brief), change_form_data(page, **overrides))
-    assert response.status_code == 302, errors_of(response)
-    return response
 
 
 def public_page(brief):
@@ -89,7 +77,7 @@ def test_a_new_picture_waits_in_the_pending_changes_until_it_is_published(client
     live_name = live_brief.lead_image.name
     assert shows_picture(public_page(live_brief), live_name, settings)  # now in the page cache too
 
-    edit(client, live_brief, lead_image=jpeg("port.jpg", colour=(20, 160, 60)), lead_image_alt=NEW_ALT)
+    edit_brief(client, live_brief, lead_image=jpeg("port.jpg", colour=(20, 160, 60)), lead_image_alt=NEW_ALT)
 
     pending = pending_revision(live_brief)
     new_name = pending.data["lead_image"]
@@ -107,7 +95,7 @@ def test_a_new_picture_waits_in_the_pending_changes_until_it_is_published(client
     assert shows_picture(preview_html, new_name, settings)
     assert f'alt="{NEW_ALT}"' in lead_figure(preview_html)
     # The change page opens on the pending picture: "Currently" links to it, the alt text is its own.
-    form = client.get(change_url(live_brief)).content.decode()
+    form = client.get(brief_change_url(live_brief)).content.decode()
     assert re.search(rf'Currently: <a href="/media/{re.escape(new_name)}">', form)
     assert f'value="{NEW_ALT}"' in form and f'value="{LIVE_ALT}"' not in form
     # The comparison names the change.
@@ -133,10 +121,10 @@ def test_a_new_picture_waits_in_the_pending_changes_until_it_is_published(client
 
 
 def test_editing_on_keeps_the_pending_picture_and_only_new_text(client, editor, live_brief, settings):
-    edit(client, live_brief, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
+    edit_brief(client, live_brief, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
     new_name = pending_revision(live_brief).data["lead_image"]
 
-    edit(client, live_brief, title="Tankers and Cranes", lead_image_credit="AP/John Roe")
+    edit_brief(client, live_brief, title="Tankers and Cranes", lead_image_credit="AP/John Roe")
 
     data = pending_revision(live_brief).data
     assert (data["title"], data["lead_image"], data["lead_image_alt"]) == ("Tankers and Cranes", new_name, NEW_ALT)
@@ -146,7 +134,7 @@ def test_editing_on_keeps_the_pending_picture_and_only_new_text(client, editor, 
 
 def test_discarding_the_pending_changes_keeps_the_live_picture(client, editor, live_brief, settings):
     live_name = live_brief.lead_image.name
-    edit(client, live_brief, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
+    edit_brief(client, live_brief, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
     baseline = live_revision(live_brief)
 
     response = client.post(reverse("admin:briefs_brief_restore", args=[live_brief.pk, baseline.pk]))
@@ -156,13 +144,13 @@ def test_discarding_the_pending_changes_keeps_the_live_picture(client, editor, l
     live_brief.refresh_from_db()
     assert (live_brief.lead_image.name, live_brief.lead_image_alt) == (live_name, LIVE_ALT)
     assert shows_picture(public_page(live_brief), live_name, settings)
-    form = client.get(change_url(live_brief)).content.decode()
+    form = client.get(brief_change_url(live_brief)).content.decode()
     assert re.search(rf'Currently: <a href="/media/{re.escape(live_name)}">', form)
 
 
 def test_removing_the_picture_waits_too_then_the_brief_has_its_drawn_card(client, editor, live_brief, settings):
     live_name = live_brief.lead_image.name
-    edit(client, live_brief, **{"lead_image-clear": "on"})
+    edit_brief(client, live_brief, **{"lead_image-clear": "on"})
 
     assert pending_revision(live_brief).data["lead_image"] == ""
     assert shows_picture(public_page(live_brief), live_name, settings)
@@ -185,7 +173,7 @@ def test_removing_the_picture_waits_too_then_the_brief_has_its_drawn_card(client
 def test_a_revision_from_before_pictures_were_kept_leaves_the_picture_alone(client, editor, live_brief, settings):
     """Revisions saved before #13 have no picture keys: restoring and publishing one keeps the picture."""
     live_name = live_brief.lead_image.name
-    edit(client, live_brief, title="Older wording")
+    edit_brief(client, live_brief, title="Older wording")
     old = pending_revision(live_brief)
     old.data = {key: value for key, value in old.data.items() if not key.startswith("lead_image")} | {"v": 1}
     old.save()
@@ -201,17 +189,17 @@ def test_a_revision_from_before_pictures_were_kept_leaves_the_picture_alone(clie
 
 
 def test_a_pending_picture_needs_alt_text_too(client, editor, live_brief):
-    page = client.get(change_url(live_brief))
-    response = client.post(change_url(live_brief), change_form_data(page, lead_image=jpeg(), lead_image_alt=""))
+    page = client.get(brief_change_url(live_brief))
+    response = client.post(brief_change_url(live_brief), change_form_data(page, lead_image=jpeg(), lead_image_alt=""))
     assert response.status_code == 200
     assert "lead_image_alt" in errors_of(response)
     assert pending_revision(live_brief) is None
 
     # Without a new upload, the pending picture (not the live one) is what needs the alt text.
     bare = BriefFactory(title="No picture yet")
-    edit(client, bare, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
-    page = client.get(change_url(bare))
-    response = client.post(change_url(bare), change_form_data(page, lead_image_alt=""))
+    edit_brief(client, bare, lead_image=jpeg("port.jpg"), lead_image_alt=NEW_ALT)
+    page = client.get(brief_change_url(bare))
+    response = client.post(brief_change_url(bare), change_form_data(page, lead_image_alt=""))
     assert response.status_code == 200
     assert "lead_image_alt" in errors_of(response)
     assert pending_revision(bare).data["lead_image_alt"] == NEW_ALT

@@ -13,7 +13,7 @@ from django.utils import timezone
 from briefs.models import Brief, PreviewLink, PreviewLinkUse
 from briefs.preview import PREVIEW_SALT, create_preview_link, make_token
 from briefs.revisions import save_revision
-from tests.admin_forms import change_form_data
+from tests.admin_forms import change_form_data, edit_brief
 from tests.factories import (
     BriefFactory,
     ExpertFactory,
@@ -23,7 +23,6 @@ from tests.factories import (
     SuperUserFactory,
     UserFactory,
 )
-from tests.test_admin import errors_of
 
 pytestmark = pytest.mark.django_db
 BANNER = "Preview — not published"
@@ -48,12 +47,6 @@ def assert_private(response):
     assert response["X-Robots-Tag"] == "noindex"
 
 
-def edit(client, brief, **overrides):
-    url = reverse("admin:briefs_brief_change", args=[brief.pk])
-    response = client.post(url, change_form_data(client.get(url), **overrides))
-    assert response.status_code == 302, errors_of(response)
-
-
 def share(client, brief, **fields):
     response = client.post(reverse("admin:briefs_brief_share", args=[brief.pk]), {"days": 7, **fields}, follow=True)
     assert response.status_code == 200
@@ -74,7 +67,7 @@ def test_preview_renders_the_working_copy_with_the_public_template(client, edito
 
 def test_preview_of_a_live_brief_shows_the_pending_changes(client, editor):
     brief = BriefFactory(title="Live title")
-    edit(client, brief, title="Pending title")
+    edit_brief(client, brief, title="Pending title")
     html = client.get(reverse("admin:briefs_brief_preview", args=[brief.pk])).content.decode()
     assert "Pending title" in html and BANNER in html
     public = client.get(brief.get_absolute_url()).content.decode()
@@ -83,7 +76,7 @@ def test_preview_of_a_live_brief_shows_the_pending_changes(client, editor):
 
 def test_preview_of_one_revision_and_not_of_another_briefs(client, editor, draft):
     first = save_revision(brief=draft, user=editor)
-    edit(client, draft, title="Second title")
+    edit_brief(client, draft, title="Second title")
     html = client.get(reverse("admin:briefs_brief_revision_preview", args=[draft.pk, first.pk])).content.decode()
     assert "Draft title" in html and "Second title" not in html and "revision 1" in html
     other = save_revision(brief=BriefFactory(), user=editor)
@@ -120,7 +113,7 @@ def test_share_link_to_latest_follows_edits_and_to_a_revision_does_not(client, e
     first = save_revision(brief=draft, user=editor)
     latest_url = share(client, draft)
     pinned_url = share(client, draft, revision=first.pk)
-    edit(client, draft, title="Edited title")
+    edit_brief(client, draft, title="Edited title")
     assert "Edited title" in client.get(latest_url).content.decode()
     pinned = client.get(pinned_url).content.decode()
     assert "Draft title" in pinned and "Edited title" not in pinned
