@@ -22,7 +22,7 @@ class KeyedBriefs(Sequence):
     only). Cards come from fragments; the briefs themselves are read only when iterated."""
 
     def __init__(self, keys, load, *, tags=()):
-        self.keys, self._load = list(keys), load
+        self.keys, self.load = list(keys), load
         self._briefs = None
         self.fragments = []  # the cards shown, for the page's tags
         self.listing_tags = frozenset(tags)  # what the keys were drawn from, for the page's tags
@@ -32,11 +32,8 @@ class KeyedBriefs(Sequence):
 
     def __getitem__(self, index):
         if self._briefs is None:
-            self._briefs = self._load(self.keys)
+            self._briefs = self.load(self.keys)
         return self._briefs[index]
-
-    def load(self, keys):
-        return self._load(keys)
 
     @property
     def page_tags(self):
@@ -59,7 +56,8 @@ def render(briefs, template=CARD, *, tags=(), **params):
     names = {pk: f"{template}:{variant}:{pk}" for pk in keys}
 
     def render_missing(missing):
-        wanted = {pk for pk, name in names.items() if name in set(missing)}
+        missing = set(missing)
+        wanted = {pk for pk, name in names.items() if name in missing}
         source = briefs.load([pk for pk in keys if pk in wanted]) if keyed else [b for b in briefs if b.pk in wanted]
         card = get_template(template)
         rendered = {}

@@ -37,7 +37,7 @@ class Parts:
         return SafeString(self.html[template])  # each came out of a template
 
 
-def kept(name, templates, context, request, *, tags=(), data=None):
+def kept_parts(name, templates, context, request, *, tags=(), data=None):
     """The parts ``templates`` of the page ``name``, kept as one fragment: ``context()`` is what
     they are rendered from (read only when they are not kept), ``data(context)`` what the page
     needs of it besides, ``tags`` what they show that ``tags.shown`` cannot find in it."""
@@ -72,7 +72,7 @@ def brief_parts(brief, request):
             "json_ld": json_ld_payload(brief_json_ld_data(full)),
         }
 
-    return kept(f"brief:{brief.pk}", BRIEF_PARTS, context, request, tags={f"brief-body:{brief.pk}"}, data=data)
+    return kept_parts(f"brief:{brief.pk}", BRIEF_PARTS, context, request, tags={f"brief-body:{brief.pk}"}, data=data)
 
 
 def issue_parts(issue, subissues, experts, request):
@@ -83,7 +83,7 @@ def issue_parts(issue, subissues, experts, request):
         return {"issue": issue, "subissues": list(subissues), "experts": list(experts)}
 
     templates = ["issues/parts/header.html", "issues/parts/sidebar.html"]
-    return kept(f"issue:{issue.pk}", templates, context, request, tags={f"listing:issue:{issue.pk}"})
+    return kept_parts(f"issue:{issue.pk}", templates, context, request, tags={f"listing:issue:{issue.pk}"})
 
 
 def home_parts(request):
@@ -93,7 +93,7 @@ def home_parts(request):
     def context():
         return {"featured_issues": list(Issue.objects.filter(featured=True))}
 
-    return kept("home", ["briefs/parts/featured_issues.html"], context, request, tags={"issues"})
+    return kept_parts("home", ["briefs/parts/featured_issues.html"], context, request, tags={"issues"})
 
 
 def expert_parts(expert, request):
@@ -103,4 +103,4 @@ def expert_parts(expert, request):
         prefetch_related_objects([expert], "issues")
         return {"expert": expert}
 
-    return kept(f"expert:{expert.pk}", ["experts/parts/profile.html"], context, request)
+    return kept_parts(f"expert:{expert.pk}", ["experts/parts/profile.html"], context, request)

@@ -56,9 +56,9 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
     if not issue_ids or limit <= 0:
         return KeyedBriefs([], lambda keys: [], tags=listings)
     excluded = sorted({brief.pk, *exclude_ids})
-    live = Brief.objects.live()
 
     def rank():
+        live = Brief.objects.live()
         pool = live.order_by("-published_at", "-pk").values("pk")[:SUGGESTION_POOL]
         return list(
             live.filter(pk__in=pool)
@@ -72,5 +72,10 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
     key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
     # Any publication may move the pool's edge: the keys follow every one, the page its issues'.
     order = remember(key, {"briefs", *listings}, rank)
-    shown = live.select_related("type").defer(*CARD_SKIPS)
-    return KeyedBriefs(order, lambda keys: by_keys(shown, keys), tags=listings)
+    return KeyedBriefs(order, read_suggested, tags=listings)
+
+
+def read_suggested(keys):
+    """Suggested briefs by their keys, for the fragments missing (built only then: a page whose
+    suggestions are all kept builds no queryset)."""
+    return by_keys(Brief.objects.live().select_related("type").defer(*CARD_SKIPS), keys)

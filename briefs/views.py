@@ -11,7 +11,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import cards, citations, pdf
 from .listed import KeyedBriefs
-from .models import CARD_SKIPS, Brief, BriefType
+from .models import Brief, BriefType
 from .pagecache import remember
 from .pagecache.dependencies import LEAD_PICTURES
 from .pagination import ListingPages, by_keys
@@ -34,29 +34,29 @@ class HomeView(TemplateView):
     template_name = "briefs/home.html"
 
     def get_context_data(self, **kwargs):
-        live = Brief.objects.live()
         # Which briefs the home lists is worked out once per change (a publication, a picture added
         # or removed, a type renamed) and remembered; each is shown from its kept card
         # (briefs/listed.py), and read (by its key) only when that is missing.
-        lead, latest, flash = remember("home-lists", {"briefs", "types", LEAD_PICTURES}, lambda: home_lists(live))
-        shown = live.select_related("type").defer(*CARD_SKIPS).prefetch_related("authors")
-
-        def listed(keys):
-            return KeyedBriefs(keys, lambda wanted: by_keys(shown, wanted))
-
+        lead, latest, flash = remember("home-lists", {"briefs", "types", LEAD_PICTURES}, home_lists)
         return super().get_context_data(
-            lead=listed([lead] if lead else []),
-            latest=listed(latest),
-            flash_briefs=listed(flash),
+            lead=KeyedBriefs([lead] if lead else [], read_cards),
+            latest=KeyedBriefs(latest, read_cards),
+            flash_briefs=KeyedBriefs(flash, read_cards),
             flash_slug=FLASH_BRIEF_SLUG,
             page_parts=home_parts(self.request),
             **kwargs,
         )
 
 
-def home_lists(live):
+def read_cards(keys):
+    """Briefs by their keys, with what their cards show (read only for cards missing)."""
+    return by_keys(Brief.objects.live().with_cards(), keys)
+
+
+def home_lists():
     """The keys of the home page's briefs: its lead (0: none), the latest briefs and the latest
     Flash Briefs (neither repeating the lead)."""
+    live = Brief.objects.live()
     lead = lead_story_pk(live)
     others = live.exclude(pk=lead).order_by("-published_at", "-pk").values_list("pk", flat=True)
     return (

@@ -246,12 +246,16 @@ def remember(name, tags, compute, *, now=None, until=None):
         return kept[0]
     edits_before = edits()
     value = compute()
-    due = now.timestamp() + settings.REMEMBER_SECONDS
-    limit = until(value) if until is not None else next_change_timestamp(now)
-    if limit is not None:
-        due = min(due, limit)
+    due = remembered_until(now, until(value) if until is not None else next_change_timestamp(now))
     keep(key, (value,), due, tags={*tags, page_tags.SITE}, edits_before=edits_before)
     return value
+
+
+def remembered_until(now, limit):
+    """The timestamp data worked out at ``now`` may be kept until: ``limit`` (the next scheduled
+    change; ``None``: none), at most ``settings.REMEMBER_SECONDS`` later."""
+    due = now.timestamp() + settings.REMEMBER_SECONDS
+    return min(due, limit) if limit is not None else due
 
 
 def edits():

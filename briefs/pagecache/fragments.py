@@ -14,10 +14,9 @@ Fragments are data, not pages: they stay on when the page cache is off (``PUBLIC
 
 from typing import NamedTuple
 
-from django.conf import settings
 from django.utils import timezone
 
-from . import edits, get_many_kept, keep, next_change_timestamp
+from . import edits, get_many_kept, keep, next_change_timestamp, remembered_until
 from . import tags as page_tags
 
 PREFIX = "fragment:v1"
@@ -42,9 +41,7 @@ def kept(names, render):
         now = timezone.now()
         edits_before = edits()  # before reading anything the fragments show
         rendered = render(missing)
-        due = now.timestamp() + settings.REMEMBER_SECONDS
-        if (moment := next_change_timestamp(now)) is not None:
-            due = min(due, moment)
+        due = remembered_until(now, next_change_timestamp(now))
         for name, (value, tags) in rendered.items():
             fragment = Fragment(value, frozenset({*tags, page_tags.SITE}))
             keep(keys[name], tuple(fragment), due, tags=fragment.page_tags, edits_before=edits_before)
