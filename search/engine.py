@@ -7,10 +7,11 @@ PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)``
 
 import functools
 import operator
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BigAutoField, F, Lookup, TextField, Value
+from django.db.models import F, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -62,43 +63,50 @@ def matching(queryset, parsed):
     return queryset
 
 
-class AnyOf(Lookup):
-    """``pk__any_of=[ids]``: ``id = ANY(...)`` with the ids as one array parameter (PostgreSQL).
+@dataclass
+class Window:
+    """One results page worked out with the counts (facets.counted), in the same statement: the
+    briefs found are read once. ``order`` is SQL over the columns of facets' CTE (``columns`` are
+    added to it), with ``params``; rows ``offset`` < place <= ``offset`` + ``limit``."""
 
-    The array is unnested into ARRAY(SELECT ...), whose length the planner does not know. Given a
-    literal of 10,000 ids, PostgreSQL 15 reads the briefs' wide rows by primary key (the ids follow
-    the table's order, so it costs those reads as cheap) and never the narrow ``brief_live_by_id``
-    index alone, which holds all the counts and the ranking need: at 100,000 briefs and 10,000
-    matches the counts query took 83 ms rather than 50, the page's ranking 67 rather than 29.
-    """
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def get_db_prep_lookup(self, value, connection):
-        return "%s", [list(value)]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY(SELECT unnest({rhs}::bigint[])))", [*lhs_params, *rhs_params]
+    order: str
+    params: list
+    offset: int
+    limit: int
+    columns: dict = field(default_factory=dict)
 
 
-BigAutoField.register_lookup(AnyOf)
+def window(parsed, *, by_date, number, per_page):
+    """The Window of results page ``number`` (a ``?page=`` value), or None when the page cannot be
+    read with the counts: a ``number`` that is not a plain page number (``last``, garbage: the
+    paginator answers those), or relevance on SQLite, where bm25() can only be read in the query
+    holding the FTS5 MATCH (Ranked does that).
+
+    On PostgreSQL ranking reads every candidate's vector. Carried in the CTE as the stored value
+    (a pointer to its TOAST rows), a vector is read only for the briefs that pass every filter."""
+    number = number or "1"
+    if not number.isdigit() or int(number) < 1:
+        return None
+    offset = (int(number) - 1) * per_page
+    if by_date or not parsed.clauses:
+        return Window("published_at DESC, id DESC", [], offset, per_page)
+    if not is_postgresql():
+        return None
+    sql, params = _compiled(_ts_query(parsed))
+    return Window(
+        f"ts_rank(vector, {sql}) DESC, published_at DESC, id DESC",
+        params,
+        offset,
+        per_page,
+        columns={"vector": F("search_document__vector")},
+    )
 
 
-def matched_once(queryset, parsed):
-    """``queryset`` narrowed to the matching briefs, with the full-text match run only once.
-
-    The counts (total and facets) and the page each narrow the matches further. On PostgreSQL,
-    matching in each of them runs the GIN search and reads the matching vectors again every time;
-    here the ids are read once and the other queries get them as one array. SQLite's FTS5
-    lookup is cheap and stays a subquery.
-    """
-    if not parsed or not is_postgresql():
-        return matching(queryset, parsed)
-    ids = list(matching(queryset, parsed).order_by().values_list("pk", flat=True))
-    return queryset.model.objects.filter(pk__any_of=ids)
+def _compiled(expression):
+    """SQL and parameters of an expression that refers to no table (a tsquery)."""
+    query = BriefDocument.objects.all().query
+    compiler = query.get_compiler(connection=connection)
+    return compiler.compile(expression.resolve_expression(query))
 
 
 def ranked(queryset, parsed, *, by_date):
@@ -113,9 +121,8 @@ class Ranked:
     queries: the ids of the page in rank order, then those briefs read by their keys (with
     ``queryset``'s related objects and prefetching).
 
-    PostgreSQL: ranking reads each candidate's vector, date and type (the last two from the narrow
-    ``brief_live_by_id`` index). Reading its whole brief row as well (the card's columns), to keep
-    20 of thousands, cost as much as the ranking itself.
+    On PostgreSQL a page is read with the counts (Window); this ranks only for a page asked for
+    otherwise (``?page=last``).
     SQLite: bm25() can only be read in the query that holds the FTS5 MATCH. Joined to briefs in one
     ORM query, SQLite's planner walks the live briefs and runs the full-text query once per brief
     (1 s at 10,000 briefs); a MATERIALIZED CTE makes it run the full-text query once, then join.
@@ -147,6 +154,29 @@ class Ranked:
                 [self.parsed.fts5_wanted(), *params, page.stop - page.start, page.start],
             )
             return [row[0] for row in cursor.fetchall()]
+
+
+class Windowed:
+    """``results`` (a queryset or Ranked) for the paginator, with the ids of the Window's page known
+    already: that page is read by its keys; any other slice is asked of ``results``."""
+
+    def __init__(self, results, window, ids):
+        self.results, self.window, self.ids = results, window, ids
+
+    def count(self):
+        return self.results.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, page):
+        if page.start == self.window.offset and page.stop <= self.window.offset + self.window.limit:
+            return by_keys(self.results_queryset, self.ids[: page.stop - page.start])
+        return self.results[page]
+
+    @property
+    def results_queryset(self):
+        return self.results.queryset if isinstance(self.results, Ranked) else self.results
 
 
 def marked(text):

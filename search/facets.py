@@ -64,10 +64,12 @@ class Counts:
     experts: list  # [(expert, briefs they wrote or are quoted in)], most first
     types: dict  # {type pk: briefs}
     years: list  # [(year, briefs published that year in the site's time zone)], newest first
+    page: list | None = None  # with a Window: the ids of that results page, in order
 
 
-def counted(queryset, filters, trees, issues):
-    """The total and the facets' counts over ``queryset`` (the briefs found), in one query."""
+def counted(queryset, filters, trees, issues, window=None):
+    """The total and the facets' counts over ``queryset`` (the briefs found), in one query; with an
+    engine.Window, the ids of that results page too (``Counts.page``), in the same query."""
     flags = {
         f"{facet}_ok": ExpressionWrapper(condition or Value(True), output_field=BooleanField())
         for facet, condition in conditions(filters, trees).items()
@@ -78,8 +80,11 @@ def counted(queryset, filters, trees, issues):
         *(When(published_at__gte=day_start(datetime.date(y, 1, 1)), then=Value(y)) for y in _years()),
         output_field=IntegerField(),
     )
-    base = queryset.order_by().annotate(year=year, **flags)
-    inner, params = base.values_list("pk", "type_id", "year", *flags).query.sql_with_params()
+    extra = window.columns if window else {}
+    base = queryset.order_by().annotate(year=year, **flags, **extra)
+    # In the order of the SQL: the model's fields, then the annotations in the order given.
+    columns = ["pk", "type_id", "published_at", "year", *flags, *extra]
+    inner, params = base.values_list(*columns).query.sql_with_params()
     keep = {facet: " AND ".join(f"{other}_ok" for other in FACETS if other != facet) for facet in FACETS}
     everything = " AND ".join(f"{facet}_ok" for facet in FACETS)
     branches = [
@@ -98,8 +103,14 @@ def counted(queryset, filters, trees, issues):
             f"FROM {BriefIssue._meta.db_table} tagged JOIN m ON m.id = tagged.content_object_id "
             f"JOIN tree ON tree.tag_id = tagged.tag_id WHERE {keep['issue']} GROUP BY tree.issue_id"
         )
+    if window:  # last: its parameters follow the CTE's
+        branches.append(
+            f"SELECT 'page', id, NULL, NULL, NULL, place FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY "
+            f"{window.order}) AS place FROM m WHERE {everything}) AS ranked WHERE place > %s AND place <= %s"
+        )
+        params = (*params, *window.params, window.offset, window.offset + window.limit)
     sql = (
-        f"WITH m(id, type_id, year, {', '.join(flags)}) AS MATERIALIZED ({inner})"
+        f"WITH m(id, type_id, published_at, year, {', '.join([*flags, *extra])}) AS MATERIALIZED ({inner})"
         + (f", tree(issue_id, tag_id) AS (VALUES {tree})" if tree else "")
         + " "
         + " UNION ALL ".join(branches)
@@ -107,7 +118,7 @@ def counted(queryset, filters, trees, issues):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return _counts(rows, issues)
+    return _counts(rows, issues, window)
 
 
 def _years():
@@ -134,8 +145,8 @@ def _experts_branch(keep):
     )
 
 
-def _counts(rows, issues):
-    total, found, experts, types, years = 0, {}, [], {}, {}
+def _counts(rows, issues, window):
+    total, found, experts, types, years, page = 0, {}, [], {}, {}, []
     for kind, key, count, name, slug, place in rows:
         if kind == "total":
             total = count
@@ -145,6 +156,8 @@ def _counts(rows, issues):
             experts.append((place, Expert(pk=key, name=name, slug=slug), count))
         elif kind == "type":
             types[key] = count
+        elif kind == "page":
+            page.append((place, key))
         else:
             years[key] = count
     newest = max(years, default=0)
@@ -154,4 +167,5 @@ def _counts(rows, issues):
         experts=[(expert, count) for _, expert, count in sorted(experts, key=lambda row: row[0])],
         types=types,
         years=[(year, years[year]) for year in sorted(years, reverse=True) if year > newest - MAX_YEARS],
+        page=[pk for _, pk in sorted(page)] if window else None,
     )

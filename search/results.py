@@ -160,18 +160,24 @@ def run(request, *, with_text=True):
     parsed = parse(filters["q"])
     trees = facets.subtrees(issues)
 
-    live = engine.matched_once(Brief.objects.live(), parsed)
+    live = engine.matching(Brief.objects.live(), parsed)
+    by_date = filters["sort"] == "date"
     if unfiltered(filters):
         # Counting every live brief on each uncached archive page would grow with the archive: the
-        # counts are worked out once per change and remembered.
+        # counts are worked out once per change and remembered (and the pages' keys, by the paginator).
         counts = remember("facets:counts", EVERYTHING_TAGS, lambda: facets.counted(live, filters, trees, issues))
-        listing = {"listing": "archive", "tags": EVERYTHING_TAGS}
+        listing, window = {"listing": "archive", "tags": EVERYTHING_TAGS}, None
     else:
-        counts, listing = facets.counted(live, filters, trees, issues), {}
+        # The page's ids come with the counts where the database allows (engine.window): the briefs
+        # found are then read once per search, not once for the counts and again for the page.
+        window = engine.window(parsed, by_date=by_date, number=params.get("page"), per_page=PER_PAGE)
+        counts, listing = facets.counted(live, filters, trees, issues, window), {}
     found = counts.total
     shown = facets.filtered(live, filters, trees).select_related("type").defer(*CARD_SKIPS)
     shown = shown.prefetch_related("authors")
-    results = engine.ranked(shown, parsed, by_date=filters["sort"] == "date")
+    results = engine.ranked(shown, parsed, by_date=by_date)
+    if window:
+        results = engine.Windowed(results, window, counts.page)
     page = paginate_or_404(results, params.get("page"), PER_PAGE, count=found, **listing)
     if with_text:  # result cards show excerpts and issues
         page_briefs = list(page.object_list)
