@@ -11,10 +11,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from briefs.models import Brief, BriefIssue, ExpertQuote
+from briefs.pagecache import remember
 from experts.models import Expert
 from issues.models import descendant_ids_from
 
@@ -67,9 +68,13 @@ class Counts:
     page: list | None = None  # with a Window: the ids of that results page, in order
 
 
-def counted(queryset, filters, trees, issues, window=None):
+def counted(queryset, filters, trees, issues, window=None, *, documents=False):
     """The total and the facets' counts over ``queryset`` (the briefs found), in one query; with an
-    engine.Window, the ids of that results page too (``Counts.page``), in the same query."""
+    engine.Window, the ids of that results page too (``Counts.page``), in the same query.
+
+    ``documents``: ``queryset`` is joined to the search documents (a search on PostgreSQL), whose
+    ``issue_ids`` and ``expert_ids`` the issue and expert facets then count, rather than looking up
+    each brief's issue links, authors and quotes."""
     flags = {
         f"{facet}_ok": ExpressionWrapper(condition or Value(True), output_field=BooleanField())
         for facet, condition in conditions(filters, trees).items()
@@ -80,7 +85,9 @@ def counted(queryset, filters, trees, issues, window=None):
         *(When(published_at__gte=day_start(datetime.date(y, 1, 1)), then=Value(y)) for y in _years()),
         output_field=IntegerField(),
     )
-    extra = window.columns if window else {}
+    extra = dict(window.columns) if window else {}
+    if documents:
+        extra.update(issue_ids=F("search_document__issue_ids"), expert_ids=F("search_document__expert_ids"))
     base = queryset.order_by().annotate(year=year, **flags, **extra)
     # In the order of the SQL: the model's fields, then the annotations in the order given.
     columns = ["pk", "type_id", "published_at", "year", *flags, *extra]
@@ -93,25 +100,19 @@ def counted(queryset, filters, trees, issues, window=None):
         f"CAST(NULL AS BIGINT) FROM m WHERE {everything}",
         f"SELECT 'type', type_id, COUNT(*), NULL, NULL, NULL FROM m WHERE {keep['type']} GROUP BY type_id",
         f"SELECT 'year', year, COUNT(*), NULL, NULL, NULL FROM m WHERE {keep['date']} GROUP BY year",
-        _experts_branch(keep["expert"]),
+        _experts_branch(keep["expert"], documents),
+        *_issue_branches(keep["issue"], trees, documents),
     ]
-    tree = ", ".join(f"({int(pk)}, {int(tag)})" for pk in sorted(trees) for tag in sorted(trees[pk]))
-    if tree:
-        # A brief tagged with an issue and its sub-issue counts once for the issue.
-        branches.append(
-            f"SELECT 'issue', tree.issue_id, COUNT(DISTINCT tagged.content_object_id), NULL, NULL, NULL "
-            f"FROM {BriefIssue._meta.db_table} tagged JOIN m ON m.id = tagged.content_object_id "
-            f"JOIN tree ON tree.tag_id = tagged.tag_id WHERE {keep['issue']} GROUP BY tree.issue_id"
-        )
     if window:  # last: its parameters follow the CTE's
         branches.append(
             f"SELECT 'page', id, NULL, NULL, NULL, place FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY "
             f"{window.order}) AS place FROM m WHERE {everything}) AS ranked WHERE place > %s AND place <= %s"
         )
         params = (*params, *window.params, window.offset, window.offset + window.limit)
+    tree = ", ".join(f"({int(pk)}, {int(tag)})" for pk in sorted(trees) for tag in sorted(trees[pk]))
     sql = (
         f"WITH m(id, type_id, published_at, year, {', '.join([*flags, *extra])}) AS MATERIALIZED ({inner})"
-        + (f", tree(issue_id, tag_id) AS (VALUES {tree})" if tree else "")
+        + (f", tree(issue_id, tag_id) AS (VALUES {tree})" if tree and not documents else "")
         + " "
         + " UNION ALL ".join(branches)
     )
@@ -123,35 +124,75 @@ def counted(queryset, filters, trees, issues, window=None):
 
 def _years():
     """The years a brief of the site may fall in, newest first: from now's back to the oldest live
-    brief's (one indexed query)."""
-    oldest = Brief.objects.live().order_by("published_at").values_list("published_at", flat=True).first()
+    brief's (one indexed query, remembered until a brief is published, moved or withdrawn)."""
+    (oldest,) = remember(
+        "search:oldest-live",
+        {"briefs"},
+        lambda: (Brief.objects.live().order_by("published_at").values_list("published_at", flat=True).first(),),
+    )
     now = timezone.localtime().year
     return range(now, (timezone.localtime(oldest).year if oldest else now) - 1, -1)
 
 
-def _experts_branch(keep):
-    authors = Brief.authors.through._meta.db_table
-    quotes = ExpertQuote._meta.db_table
-    experts = Expert._meta.db_table
-    # UNION (not UNION ALL): a brief an expert wrote and is quoted in counts once. Each expert's
-    # place (most first, then by name in the database's collation) survives the outer UNION ALL.
+def _experts_branch(keep, documents):
+    """Briefs per expert, as author or quoted, the MAX_EXPERTS most frequent."""
+    if documents:  # each expert once per document already
+        pairs = f"SELECT unnest(expert_ids) AS expert_id FROM m WHERE {keep}"
+    else:
+        # UNION (not UNION ALL): a brief an expert wrote and is quoted in counts once.
+        authors, quotes = Brief.authors.through._meta.db_table, ExpertQuote._meta.db_table
+        pairs = (
+            f"SELECT expert_id, brief_id FROM {authors} JOIN m ON m.id = brief_id WHERE {keep} "
+            f"UNION SELECT expert_id, brief_id FROM {quotes} JOIN m ON m.id = brief_id WHERE {keep}"
+        )
+    # Each expert's place (most first, then by name in the database's collation) survives the
+    # outer UNION ALL.
     return (
-        f"SELECT * FROM (SELECT 'expert', e.id, COUNT(*), e.name, e.slug, "
-        f"ROW_NUMBER() OVER (ORDER BY COUNT(*) DESC, e.name) AS place FROM ("
-        f"SELECT expert_id, brief_id FROM {authors} JOIN m ON m.id = brief_id WHERE {keep} "
-        f"UNION SELECT expert_id, brief_id FROM {quotes} JOIN m ON m.id = brief_id WHERE {keep}"
-        f") AS pairs JOIN {experts} e ON e.id = pairs.expert_id "
-        f"GROUP BY e.id, e.name, e.slug ORDER BY place LIMIT {MAX_EXPERTS}) AS top_experts"
+        f"SELECT * FROM (SELECT 'expert', e.id, found.n, e.name, e.slug, "
+        f"ROW_NUMBER() OVER (ORDER BY found.n DESC, e.name) AS place FROM ("
+        f"SELECT expert_id, COUNT(*) AS n FROM ({pairs}) AS pairs GROUP BY expert_id"
+        f") AS found JOIN {Expert._meta.db_table} e ON e.id = found.expert_id "
+        f"ORDER BY place LIMIT {MAX_EXPERTS}) AS top_experts"
     )
 
 
+def _issue_branches(keep, trees, documents):
+    """Briefs per issue, a brief tagged with an issue and its sub-issue counted once for the issue."""
+    if not trees:
+        return []
+    if not documents:
+        return [
+            f"SELECT 'issue', tree.issue_id, COUNT(DISTINCT tagged.content_object_id), NULL, NULL, NULL "
+            f"FROM {BriefIssue._meta.db_table} tagged JOIN m ON m.id = tagged.content_object_id "
+            f"JOIN tree ON tree.tag_id = tagged.tag_id WHERE {keep} GROUP BY tree.issue_id"
+        ]
+    # An issue without sub-issues counts the documents naming it; an issue with sub-issues (few)
+    # those naming any issue of its subtree, in one pass over the documents for all of them.
+    branches = [
+        f"SELECT 'issue', tag_id, COUNT(*), NULL, NULL, NULL FROM "
+        f"(SELECT unnest(issue_ids) AS tag_id FROM m WHERE {keep}) AS tagged GROUP BY tag_id"
+    ]
+    parents = {pk: sorted(ids) for pk, ids in sorted(trees.items()) if len(ids) > 1}
+    if parents:
+        subtree = {pk: "ARRAY[" + ", ".join(str(int(tag)) for tag in ids) + "]" for pk, ids in parents.items()}
+        counts = ", ".join(f"COUNT(*) FILTER (WHERE issue_ids && {subtree[pk]}) AS n{int(pk)}" for pk in parents)
+        pairs = ", ".join(f"({int(pk)}, n{int(pk)})" for pk in parents)
+        branches.append(
+            f"SELECT 'subtree', tree.issue_id, tree.n, NULL, NULL, NULL FROM (SELECT {counts} FROM m WHERE {keep}) "
+            f"AS found CROSS JOIN LATERAL (VALUES {pairs}) AS tree(issue_id, n)"
+        )
+    return branches
+
+
 def _counts(rows, issues, window):
-    total, found, experts, types, years, page = 0, {}, [], {}, {}, []
+    total, found, subtrees, experts, types, years, page = 0, {}, {}, [], {}, {}, []
     for kind, key, count, name, slug, place in rows:
         if kind == "total":
             total = count
         elif kind == "issue":
             found[key] = count
+        elif kind == "subtree":  # an issue with sub-issues, counted over its subtree
+            subtrees[key] = count
         elif kind == "expert":
             experts.append((place, Expert(pk=key, name=name, slug=slug), count))
         elif kind == "type":
@@ -161,6 +202,7 @@ def _counts(rows, issues, window):
         else:
             years[key] = count
     newest = max(years, default=0)
+    found.update(subtrees)
     return Counts(
         total=total,
         issues={issue.pk: found.get(issue.pk, 0) for issue in issues},

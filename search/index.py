@@ -1,9 +1,10 @@
 """Index upkeep: a brief's search document is rewritten in the same transaction as the change.
 
 Signals cover what goes through the ORM one row at a time: a brief saved, a quote saved or deleted,
-authors changed, a revision published or restored (``Revision`` is saved after its content is
-applied), an expert renamed or deleted. Code that writes quotes with ``bulk_create`` (the importer,
-the demo loader) calls ``index_briefs()`` itself; ``manage.py rebuild_search_index`` rebuilds all.
+authors changed, an issue link written or deleted (PostgreSQL's facet ids), a revision published or
+restored (``Revision`` is saved after its content is applied), an expert renamed or deleted. Code
+that writes quotes with ``bulk_create`` (the importer, the demo loader) calls ``index_briefs()``
+itself; ``manage.py rebuild_search_index`` rebuilds all.
 """
 
 import html
@@ -12,6 +13,7 @@ import unicodedata
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils.html import strip_tags
 
@@ -31,6 +33,26 @@ VECTOR = (
     + SearchVector("summary", "people", "quotes", "folded", weight="B", config="english")
     + SearchVector("body", weight="C", config="english")
 )
+
+
+# PostgreSQL's facet columns, from the brief's rows (one UPDATE for any number of documents). The
+# document table is named as it is in that UPDATE.
+ISSUE_IDS = (
+    "ARRAY(SELECT tag_id FROM briefs_briefissue WHERE content_object_id = search_briefdocument.brief_id "
+    "ORDER BY tag_id)"
+)
+EXPERT_IDS = (
+    "ARRAY(SELECT expert_id FROM briefs_brief_authors WHERE brief_id = search_briefdocument.brief_id "
+    "UNION SELECT expert_id FROM briefs_expertquote WHERE brief_id = search_briefdocument.brief_id ORDER BY 1)"
+)
+
+
+def facet_ids(document_model):
+    """The UPDATE's values for the facet columns, where ``document_model`` (maybe a migration's
+    historical model) has them."""
+    names = {field.name for field in document_model._meta.get_fields()}
+    found = {"issue_ids": RawSQL(ISSUE_IDS, []), "expert_ids": RawSQL(EXPERT_IDS, [])}
+    return {name: value for name, value in found.items() if name in names}
 
 
 def fold(text):
@@ -93,7 +115,8 @@ def index_briefs(brief_ids, *, brief_model=None, document_model=None, batch_size
             documents, update_conflicts=True, unique_fields=["brief"], update_fields=DOCUMENT_FIELDS
         )
         if connection.vendor == "postgresql" and documents:
-            document_model.objects.filter(pk__in=[d.brief_id for d in documents]).update(vector=VECTOR)
+            written = document_model.objects.filter(pk__in=[d.brief_id for d in documents])
+            written.update(vector=VECTOR, **facet_ids(document_model))
 
 
 def rebuild(*, brief_model=None, document_model=None):
@@ -174,6 +197,15 @@ def _expert_deleted(sender, instance, **kwargs):
     index_briefs(getattr(instance, "_search_briefs", ()))
 
 
+def _issue_link_changed(sender, instance, raw=False, **kwargs):
+    """A brief's issues changed (taggit writes and deletes one link at a time): its facet ids."""
+    if raw or connection.vendor != "postgresql":
+        return
+    from .models import BriefDocument
+
+    BriefDocument.objects.filter(pk=instance.content_object_id).update(issue_ids=RawSQL(ISSUE_IDS, []))
+
+
 def _facets_changed(sender, raw=False, action=None, **kwargs):
     """The archive's cached pages show expert counts: a quote or an author changes them."""
     if raw or action in ("pre_add", "pre_remove", "pre_clear"):
@@ -184,7 +216,7 @@ def _facets_changed(sender, raw=False, action=None, **kwargs):
 
 
 def connect_signals():
-    from briefs.models import Brief, ExpertQuote, Revision
+    from briefs.models import Brief, BriefIssue, ExpertQuote, Revision
     from experts.models import Expert
 
     post_save.connect(_brief_saved, sender=Brief, dispatch_uid="search-brief-saved")
@@ -198,5 +230,7 @@ def connect_signals():
     m2m_changed.connect(_facets_changed, sender=Brief.authors.through, dispatch_uid="search-facets-authors")
     pre_save.connect(_expert_before_save, sender=Expert, dispatch_uid="search-expert-before-save")
     post_save.connect(_expert_saved, sender=Expert, dispatch_uid="search-expert-saved")
+    post_save.connect(_issue_link_changed, sender=BriefIssue, dispatch_uid="search-issue-link-saved")
+    post_delete.connect(_issue_link_changed, sender=BriefIssue, dispatch_uid="search-issue-link-deleted")
     pre_delete.connect(_expert_before_delete, sender=Expert, dispatch_uid="search-expert-before-delete")
     post_delete.connect(_expert_deleted, sender=Expert, dispatch_uid="search-expert-deleted")

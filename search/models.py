@@ -3,15 +3,17 @@
 The index lives in this app's own table, keyed by brief, so briefs need no search columns:
 
 - On PostgreSQL ``vector`` holds the weighted ``tsvector`` (title A; summary, expert names and quote
-  text B; developments and body C) with a GIN index, and ``title`` a trigram index for "did you mean".
+  text B; developments and body C) with a GIN index, and ``title`` a trigram index for "did you mean";
+  ``issue_ids`` and ``expert_ids`` what the facets count.
 - On SQLite the text columns are the content of an FTS5 table (``search_fts``, porter stemming,
   diacritics folded) kept in step by triggers; both are made by this app's first migration, which
-  creates each database's objects only on that database. ``vector`` stays empty there.
+  creates each database's objects only on that database. ``vector`` and the id arrays stay empty there.
 
 The index says nothing about visibility: every search joins ``Brief.objects.live()`` at query time,
 so a brief joins the results the second it goes live and leaves them the second it expires.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -21,6 +23,18 @@ from briefs.textcheck import validate_xml_safe
 # Written from briefs' own (validated) fields and from normalised queries, never from a form; the
 # validator is there all the same, as on every text field of the project.
 XML_SAFE = [validate_xml_safe]
+
+
+class IdsField(ArrayField):
+    """Integers as a PostgreSQL array. SQLite has no arrays: there the column is left empty (NULL),
+    and written without PostgreSQL's cast."""
+
+    def get_placeholder_sql(self, value, compiler, connection):
+        if connection.vendor == "postgresql":
+            return super().get_placeholder_sql(value, compiler, connection)
+        if hasattr(value, "as_sql"):
+            return compiler.compile(value)
+        return "%s", (value,)
 
 
 class BriefDocument(models.Model):
@@ -40,6 +54,12 @@ class BriefDocument(models.Model):
     # PostgreSQL's vector; SQLite's tokenizer folds accents itself.
     folded = models.TextField(blank=True, validators=XML_SAFE)
     vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only (empty on SQLite), written with the vector: what the issue and expert facets
+    # count, read with the matching row rather than looked up per match (search/facets.py).
+    issue_ids = IdsField(models.IntegerField(), null=True, editable=False, help_text="The brief's own issues (tags).")
+    expert_ids = IdsField(
+        models.IntegerField(), null=True, editable=False, help_text="Its authors and quoted experts, once each."
+    )
 
     class Meta:
         # Created on PostgreSQL only (see the migration); declared here so Django knows of them.

@@ -28,20 +28,21 @@ PINS = {
     # briefs and their authors, read for their cards (briefs/listed.py); featured issues
     "home": (lambda s: "/", 9),
     # issues and types (the filters), the oldest live brief's date (the years the year facet may
-    # show), the total and the four facets (one query), the page's keys, the next scheduled change
-    # (kept cards are bounded by it), the page's briefs and authors for their cards
+    # show), the next scheduled change (all three remembered), the total and the four facets (one
+    # query), the page's keys, the page's briefs and authors for their cards
     "all briefs": (lambda s: "/briefs/", 8),
-    # + the expert; a filtered page is not a remembered listing: its briefs, then authors
+    # the expert; a filtered page is not a remembered listing: the counts and the page's keys (one
+    # query), its briefs, then authors
     "all briefs, filtered": (lambda s: f"/briefs/?issue={s.parent.slug}&expert={s.expert.slug}", 8),
-    # issues, types, the oldest live brief's date, the total and the four facets (one query), the
-    # page's ids in rank order, those briefs, authors, issues of the page, excerpts, the search log
-    # (savepoint, upsert, release: a test runs in a transaction; a server's request does the upsert
-    # alone). PostgreSQL reads the matching ids first (once for the counts and the page): 13, SQLite 12.
+    # issues, types, the oldest live brief's date, the next scheduled change (remembered), the total,
+    # the four facets and the page's ids in rank order (one query; SQLite ranks in one more), those
+    # briefs, authors, issues of the page, excerpts, the search log (savepoint, upsert, release: a
+    # test runs in a transaction; a server's request does the upsert alone): SQLite 13, PostgreSQL 12
     "search": (lambda s: "/search/?q=brief", 13),
     # no page, authors or excerpts; "did you mean": experts' names, live titles (PostgreSQL sets
-    # the trigram threshold first and reads the matching ids once: 11, SQLite 10)
+    # the trigram threshold first; SQLite ranks in a query of its own: 11 both)
     "search, nothing found": (lambda s: "/search/?q=brjef", 11),
-    "search, no words": (lambda s: f"/search/?type={s.brief_type.slug}", 7),
+    "search, no words": (lambda s: f"/search/?type={s.brief_type.slug}", 8),
     # the type, count, the page's keys, the next scheduled change, the page's briefs and authors
     "type": (lambda s: s.brief_type.get_absolute_url(), 6),
     # the brief's row, the next scheduled change; for its parts (briefs/parts.py) the brief again
@@ -72,7 +73,11 @@ PINS = {
 # cache off, read both back: these are their counts.
 REMEMBERED_PINS = {
     "home": 0,  # its lists' keys remembered; cards and featured issues kept
-    "all briefs": 2,  # issues, types
+    "all briefs": 0,  # the filters' issues and types, the counts, the page's keys: all remembered
+    "all briefs, filtered": 4,  # the expert, the counts and page's keys, its briefs, authors
+    "search": 9,  # the counts and the page (SQLite: + ranking), briefs, authors, issues, excerpts, log
+    "search, nothing found": 7,
+    "search, no words": 4,
     "type": 1,  # the type
     "brief": 1,  # the brief's row (is it live, is this its URL)
     "issue": 2,  # the issue, the taxonomy's ids (header, sub-issues and experts kept: briefs/parts.py)

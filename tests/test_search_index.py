@@ -136,3 +136,50 @@ def test_the_cached_archive_follows_quotes_authors_and_renames(client, settings)
     author.name = "Writer Woo"
     author.save()
     assert facets(client.get("/briefs/"))["expert"] == {"Quoted Zed": 1, "Writer Woo": 1}
+
+
+def test_a_searchs_issue_and_expert_counts_follow_every_edit(client):
+    # On PostgreSQL a search counts these from ids stored with each document (search/facets.py):
+    # every way they change must rewrite them, and the counts must match the joins SQLite reads.
+    iran = IssueFactory(name="Iran", slug="iran")
+    network = IssueFactory(name="Iran Network", slug="iran-network", parent=iran)
+    russia = IssueFactory(name="Russia", slug="russia")
+    writer, quoted = ExpertFactory(name="Writer Wu"), ExpertFactory(name="Quoted Zed")
+    seized = BriefFactory(title="Tanker seized", issues=[network], authors=[writer])
+    sanctions = BriefFactory(title="Tanker sanctions", issues=[iran, network])  # counts once for Iran
+    quote = ExpertQuoteFactory(brief=sanctions, expert=quoted, text="Enforcement bites.")
+
+    def counts():
+        shown = facets(search(client, "tanker")[0])
+        return shown.get("issue", {}), shown.get("expert", {})
+
+    assert counts() == ({"Iran": 2, "Iran Network": 2}, {"Writer Wu": 1, "Quoted Zed": 1})
+    seized.issues.set([russia])  # taggit writes and deletes links one at a time
+    assert counts()[0] == {"Iran": 1, "Iran Network": 1, "Russia": 1}
+    sanctions.issues.remove(network)
+    assert counts()[0] == {"Iran": 1, "Russia": 1}
+    quote.delete()
+    sanctions.authors.add(writer)
+    assert counts()[1] == {"Writer Wu": 2}
+    ExpertQuoteFactory(brief=seized, expert=writer)  # wrote it and is quoted in it: once
+    ExpertQuoteFactory(brief=seized, expert=quoted)
+    assert counts()[1] == {"Writer Wu": 2, "Quoted Zed": 1}
+    gone = ExpertFactory(name="Gone Author")
+    sanctions.authors.add(gone)
+    assert counts()[1]["Gone Author"] == 1
+    gone.delete()
+    assert counts()[1] == {"Writer Wu": 2, "Quoted Zed": 1}
+    seized.issues.clear()
+    assert counts()[0] == {"Iran": 1}
+
+
+def test_an_editors_issue_change_moves_a_searchs_counts_once_published(client):
+    client.force_login(SuperUserFactory(username="editor"))
+    iran, russia = IssueFactory(name="Iran", slug="iran"), IssueFactory(name="Russia", slug="russia")
+    brief = BriefFactory(title="Tanker seized", issues=[iran])
+    url = reverse("admin:briefs_brief_change", args=[brief.pk])
+    response = client.post(url, change_form_data(client.get(url), issues=[str(russia.pk)]))
+    assert response.status_code == 302, errors_of(response)
+    assert facets(search(client, "tanker")[0])["issue"] == {"Iran": 1}  # pending: readers see the live brief
+    client.post(reverse("admin:briefs_brief_publish_pending", args=[brief.pk, pending_revision(brief).pk]))
+    assert facets(search(client, "tanker")[0])["issue"] == {"Russia": 1}
