@@ -138,6 +138,12 @@ def markdown(results, chart_name=None):
             + ".",
             "",
         ]
+        if "first_p95_ms" in found:
+            lines += [
+                f"Each search's first render (its result cards not kept yet): p95 {found['first_p95_ms']:.1f} ms, "
+                f"median {found['first_median_ms']:.1f} ms.",
+                "",
+            ]
         if found.get("plan"):
             lines += ["```", found["plan"], "```", ""]
     if "edit" in results:

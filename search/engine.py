@@ -17,7 +17,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from briefs.pagination import by_keys
+from briefs.listed import KeyedBriefs
 
 from .index import MARK_END, MARK_START
 from .models import BriefDocument
@@ -117,9 +117,7 @@ def ranked(queryset, parsed, *, by_date):
 
 
 class Ranked:
-    """The results in relevance order, for the paginator: ``count()`` and slices. A slice is two
-    queries: the ids of the page in rank order, then those briefs read by their keys (with
-    ``queryset``'s related objects and prefetching).
+    """The matches in relevance order: ``ids(page)`` are a slice's brief ids in rank order.
 
     On PostgreSQL a page is read with the counts (Window); this ranks only for a page asked for
     otherwise (``?page=last``).
@@ -134,9 +132,8 @@ class Ranked:
     def count(self):
         return self.queryset.count()
 
-    def __getitem__(self, page):
-        ids = self._ranked_ids(page) if is_postgresql() else self._bm25_ids(page)
-        return by_keys(self.queryset, ids) if ids else []
+    def ids(self, page):
+        return self._ranked_ids(page) if is_postgresql() else self._bm25_ids(page)
 
     def _ranked_ids(self, page):
         rank = SearchRank(F("search_document__vector"), _ts_query(self.parsed))
@@ -156,12 +153,14 @@ class Ranked:
             return [row[0] for row in cursor.fetchall()]
 
 
-class Windowed:
-    """``results`` (a queryset or Ranked) for the paginator, with the ids of the Window's page known
-    already: that page is read by its keys; any other slice is asked of ``results``."""
+class Paged:
+    """The results for the paginator (``count()`` and slices), a slice as the keys of its briefs
+    (``KeyedBriefs``): their cards are kept fragments, so a brief is read only when its card is
+    missing, by ``load(keys)``. ``results`` is a queryset in result order or a Ranked; the keys of
+    the Window's page, if any, are ``ids`` (read with the counts)."""
 
-    def __init__(self, results, window, ids):
-        self.results, self.window, self.ids = results, window, ids
+    def __init__(self, results, load, window=None, ids=None):
+        self.results, self.load, self.window, self.ids = results, load, window, ids
 
     def count(self):
         return self.results.count()
@@ -170,13 +169,14 @@ class Windowed:
         return self.count()
 
     def __getitem__(self, page):
-        if page.start == self.window.offset and page.stop <= self.window.offset + self.window.limit:
-            return by_keys(self.results_queryset, self.ids[: page.stop - page.start])
-        return self.results[page]
-
-    @property
-    def results_queryset(self):
-        return self.results.queryset if isinstance(self.results, Ranked) else self.results
+        window = self.window
+        if window is not None and page.start == window.offset and page.stop <= window.offset + window.limit:
+            keys = self.ids[: page.stop - page.start]
+        elif isinstance(self.results, Ranked):
+            keys = self.results.ids(page)
+        else:
+            keys = list(self.results.values_list("pk", flat=True)[page])
+        return KeyedBriefs(keys, self.load)
 
 
 def marked(text):

@@ -6,14 +6,17 @@ oldest live brief's date, the total and four facets (one query), page, authors, 
 excerpts, [names and "did you mean"].
 """
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.http import QueryDict
+from django.utils.safestring import mark_safe
 
+from briefs import listed
 from briefs.models import CARD_SKIPS, Brief, BriefIssue, BriefType
 from briefs.pagecache import remember
-from briefs.pagination import paginate_or_404
+from briefs.pagination import by_keys, paginate_or_404
 from issues.models import Issue
 
 from . import engine, facets, suggest
@@ -149,6 +152,27 @@ def attach_issues(briefs, issues):
     for brief in briefs:
         ids = tagged.get(brief.pk, set())
         brief.issue_list = [issue for issue in issues if issue.pk in ids]
+    return briefs
+
+
+RESULT_CARD = "search/includes/result.html"
+EXCERPT = re.compile(r"<!--excerpt (\d+)-->(.*?)<!--/excerpt-->", re.S)
+
+
+def result_cards(briefs, parsed, issues):
+    """The results' cards (``briefs``: KeyedBriefs), each kept as a fragment with its summary
+    between markers, put in place of the summary by its excerpt where the search has one: the
+    excerpt depends on the query, the rest of a card only on the brief. Only the briefs whose card
+    is missing are read (with their issues)."""
+    load = briefs.load
+    briefs.load = lambda keys: attach_issues(load(keys), issues)
+    excerpts = engine.excerpts(briefs.keys, parsed)
+
+    def excerpt(match):
+        found = excerpts.get(int(match.group(1)))
+        return f'<p class="card-summary search-excerpt">{found}</p>' if found else match.group(2)
+
+    return mark_safe(EXCERPT.sub(excerpt, listed.render(briefs, RESULT_CARD)))  # each part escaped
 
 
 def _read_taxonomy():
@@ -189,17 +213,12 @@ def run(request, *, with_text=True):
     shown = facets.filtered(live, filters, trees).select_related("type").defer(*CARD_SKIPS)
     shown = shown.prefetch_related("authors")
     results = engine.ranked(shown, parsed, by_date=by_date)
-    if window:
-        results = engine.Windowed(results, window, counts.page)
+    if not listing:  # (the archive's unfiltered pages: the paginator remembers their keys)
+        results = engine.Paged(results, lambda keys: by_keys(shown, keys), window, counts.page)
     page = paginate_or_404(results, params.get("page"), PER_PAGE, count=found, **listing)
-    if with_text:  # result cards show excerpts and issues
-        page_briefs = list(page.object_list)
-        excerpts = engine.excerpts([brief.pk for brief in page_briefs], parsed)
-        for brief in page_briefs:
-            brief.excerpt = excerpts.get(brief.pk)
-        attach_issues(page_briefs, issues)
-    else:  # the archive's are the briefs' own cards, kept (briefs/listed.py): read only if missing
-        page_briefs = page.object_list
+    # The page's briefs as their keys: cards are kept fragments (briefs/listed.py), so the briefs
+    # are read only for cards missing or out of date.
+    page_briefs = page.object_list
 
     context = {
         "form": form,
@@ -214,6 +233,8 @@ def run(request, *, with_text=True):
         "page_title": f"Search results for “{filters['q']}”" if filters["q"] else "Search",
         "page_obj": page,
         "results": page_briefs,
+        # A result's card shows its excerpt (which depends on the query): its issues, not the archive's.
+        "result_cards": result_cards(page_briefs, parsed, issues) if with_text else "",
         "found": found,
         "facets": build_facets(counts, filters, issues, types, params),
         "is_filtered": any(filters[name] for name in ("issue", "expert", "type", "from", "to")),

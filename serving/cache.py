@@ -11,12 +11,15 @@ function registered with ``on_recovery()`` runs (the page cache starts a new gen
 """
 
 import logging
+import os
+import tempfile
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.files.move import file_move_safe
 
 logger = logging.getLogger("dossier.cache")
 
@@ -130,7 +133,31 @@ class RedisCache(ResilientCacheMixin, DjangoRedisCache):
         self.unavailable_errors = (RedisError, OSError)
 
 
-class FileBasedCache(ResilientCacheMixin, DjangoFileBasedCache):
+class _FolderCache(DjangoFileBasedCache):
+    """Django's file cache, writing several values with one look at the folder's size."""
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Django's ``set_many()`` calls ``set()`` per value, and each ``set()`` lists the whole folder
+        to decide whether to cull it: for a page's missing fragments (up to 20 cards) with thousands
+        of entries kept, the listings cost more than the writes. Culled once here (a batch may take
+        the folder past MAX_ENTRIES by its size until the next write culls it)."""
+        self._createdir()
+        self._cull()
+        for key, value in data.items():
+            fd, tmp_path = tempfile.mkstemp(dir=self._dir)  # as Django's set(): write, then rename
+            renamed = False
+            try:
+                with open(fd, "wb") as file:
+                    self._write_content(file, timeout, value)
+                file_move_safe(tmp_path, self._key_to_file(key, version), allow_overwrite=True)
+                renamed = True
+            finally:
+                if not renamed:
+                    os.remove(tmp_path)
+        return []
+
+
+class FileBasedCache(ResilientCacheMixin, _FolderCache):
     """Files in one folder (the default without Redis): shared by every process on this machine,
     gunicorn workers and management commands alike, and kept across restarts."""
 

@@ -35,9 +35,10 @@ PINS = {
     # query), its briefs, then authors
     "all briefs, filtered": (lambda s: f"/briefs/?issue={s.parent.slug}&expert={s.expert.slug}", 8),
     # issues, types, the oldest live brief's date, the next scheduled change (remembered), the total,
-    # the four facets and the page's ids in rank order (one query; SQLite ranks in one more), those
-    # briefs, authors, issues of the page, excerpts, the search log (savepoint, upsert, release: a
-    # test runs in a transaction; a server's request does the upsert alone): SQLite 13, PostgreSQL 12
+    # the four facets and the page's ids in rank order (one query; SQLite ranks in one more),
+    # excerpts, those briefs, authors and issues (for their cards, then kept), the search log
+    # (savepoint, upsert, release: a test runs in a transaction; a server's request does the upsert
+    # alone): SQLite 13, PostgreSQL 12
     "search": (lambda s: "/search/?q=brief", 13),
     # no page, authors or excerpts; "did you mean": experts' names, live titles (PostgreSQL sets
     # the trigram threshold first; SQLite ranks in a query of its own: 11 both)
@@ -74,10 +75,12 @@ PINS = {
 REMEMBERED_PINS = {
     "home": 0,  # its lists' keys remembered; cards and featured issues kept
     "all briefs": 0,  # the filters' issues and types, the counts, the page's keys: all remembered
-    "all briefs, filtered": 4,  # the expert, the counts and page's keys, its briefs, authors
-    "search": 9,  # the counts and the page (SQLite: + ranking), briefs, authors, issues, excerpts, log
-    "search, nothing found": 7,
-    "search, no words": 4,
+    "all briefs, filtered": 2,  # the expert, the counts and page's keys (cards kept)
+    # the counts and the page's keys (SQLite ranks in one more), excerpts, the search log (3): result
+    # cards are kept (search/results.py), their excerpts put in
+    "search": 6,
+    "search, nothing found": 7,  # "did you mean" reads experts and titles each time
+    "search, no words": 1,  # the counts and the page's keys
     "type": 1,  # the type
     "brief": 1,  # the brief's row (is it live, is this its URL)
     "issue": 2,  # the issue, the taxonomy's ids (header, sub-issues and experts kept: briefs/parts.py)

@@ -214,3 +214,30 @@ def test_feeds_follow_publication_in_their_scope_and_the_clock(client):
             status, _, titles = fetch(url, etag)
             assert status == 200, url
             assert titles[0] == "Due soon", url
+
+
+def test_fragments_are_kept_with_their_own_tags_and_never_when_an_edit_overlapped_the_render():
+    # briefs/pagecache/fragments.py keeps a page's missing fragments in one write (keep_many).
+    from briefs.pagecache import bump, fragments
+
+    rendered = []
+
+    def render(missing, *, edit=None):
+        rendered.extend(missing)
+        if edit:
+            bump({edit})  # an editor saves while the fragments are being rendered
+        return {name: (f"<p>{name}</p>", {f"brief:{name}"}) for name in missing}
+
+    assert {name: f.value for name, f in fragments.kept(["a", "b"], render).items()} == {
+        "a": "<p>a</p>",
+        "b": "<p>b</p>",
+    }
+    fragments.kept(["a", "b"], render)
+    assert rendered == ["a", "b"]  # kept
+    bump({"brief:a"})
+    fragments.kept(["a", "b"], render)
+    assert rendered == ["a", "b", "a"]  # only what the edit showed in
+    bump({"brief:b"})
+    fragments.kept(["a", "b"], lambda missing: render(missing, edit="brief:other"))
+    fragments.kept(["a", "b"], render)
+    assert rendered == ["a", "b", "a", "b", "b"]  # rendered while an edit happened: not kept

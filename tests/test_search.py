@@ -275,3 +275,30 @@ def test_the_excerpt_marks_a_word_written_with_accents_whichever_way_it_was_type
         response, titles = search(client, typed)
         assert titles == ["Warsaw talks"]
         assert f"<mark>{marked}</mark>" in response.content.decode()
+
+
+def test_a_result_card_is_kept_for_any_query_yet_follows_every_edit_it_shows(client, library):
+    # Cards are kept fragments (a brief's card once per change, whatever the query); the excerpt,
+    # which depends on the query, is put in each time.
+    port = library["briefs"]["port"]
+
+    def card(q):
+        body = search(client, q)[0].content.decode()
+        return body[body.index('<article class="card result">') : body.index("</article>")]
+
+    attacks, militias = card("attacks"), card("militias")
+    assert "<mark>attacked</mark>" in attacks or "<mark>attacks</mark>" in attacks
+    assert "<mark>militias</mark>" in militias and "<mark>attack" not in militias  # its own excerpt
+    assert "Iran Global Threat Network" in card("attacks")
+    library["network"].name = "Axis Network"
+    library["network"].save()
+    assert "Axis Network" in card("attacks") and "Iran Global Threat Network" not in card("attacks")
+    library["author"].name = "Brad Bowman"
+    library["author"].save()
+    assert ">Brad Bowman</a>" in card("attacks")
+    library["flash"].name = "Flash Note"
+    library["flash"].save()
+    assert "| Flash Note</p>" in card("attacks")
+    port.summary = "Militias attacked a harbour."
+    port.save()
+    assert "harbour" in card("strike")  # no excerpt for a title-only match: the new summary

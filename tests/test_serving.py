@@ -120,3 +120,20 @@ def test_urls_a_page_does_not_read_never_fill_the_cache(client, settings):
 def test_healthz_body_is_json_without_secrets(client):
     body = json.loads(client.get("/healthz").content)
     assert set(body) == {"status", "checks"}
+
+
+def test_the_file_cache_writes_many_values_with_one_look_at_the_folder(tmp_path, monkeypatch):
+    from serving.cache import FileBasedCache
+
+    cache = FileBasedCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 10, "CULL_FREQUENCY": 2}})
+    listings = []
+    listed = cache._list_cache_files
+    monkeypatch.setattr(cache, "_list_cache_files", lambda: listings.append(1) or listed())
+    cache.set_many({f"card-{n}": f"<p>{n}</p>" for n in range(8)}, 60)
+    assert cache.get_many([f"card-{n}" for n in range(8)]) == {f"card-{n}": f"<p>{n}</p>" for n in range(8)}
+    assert len(listings) == 1  # Django's set_many looks at the folder once per value
+    cache.set_many({f"more-{n}": n for n in range(8)}, 60)  # 16 files: the next write culls
+    cache.set("one", 1, 60)
+    assert len(list(tmp_path.iterdir())) <= 10
+    cache.set_many({"gone": 1}, -1)  # an expired value reads as missing, as with set()
+    assert cache.get("gone") is None

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from . import edits, get_many_kept, keep, next_change_timestamp, remembered_until
+from . import edits, get_many_kept, keep_many, next_change_timestamp, remembered_until
 from . import tags as page_tags
 
 PREFIX = "fragment:v1"
@@ -32,7 +32,7 @@ class Fragment(NamedTuple):
 def kept(names, render):
     """``{name: Fragment}`` for each of ``names``: those kept and current are read (one read of the
     cache and one of the versions for all of them); ``render(missing names)`` makes the others as
-    ``{name: (value, tags)}``, which are kept for the next page."""
+    ``{name: (value, tags)}``, which are kept for the next page (one write for them all)."""
     keys = {name: f"{PREFIX}:{name}" for name in names}
     found = get_many_kept(list(keys.values()))
     fragments = {name: Fragment(*found[key]) for name, key in keys.items() if key in found}
@@ -43,7 +43,10 @@ def kept(names, render):
         rendered = render(missing)
         due = remembered_until(now, next_change_timestamp(now))
         for name, (value, tags) in rendered.items():
-            fragment = Fragment(value, frozenset({*tags, page_tags.SITE}))
-            keep(keys[name], tuple(fragment), due, tags=fragment.page_tags, edits_before=edits_before)
-            fragments[name] = fragment
+            fragments[name] = Fragment(value, frozenset({*tags, page_tags.SITE}))
+        keep_many(
+            {keys[name]: (tuple(fragments[name]), fragments[name].page_tags) for name in rendered},
+            due,
+            edits_before=edits_before,
+        )
     return fragments
