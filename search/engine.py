@@ -85,7 +85,7 @@ def window(parsed, *, by_date, number, per_page):
     On PostgreSQL ranking reads every candidate's vector. Carried in the CTE as the stored value
     (a pointer to its TOAST rows), a vector is read only for the briefs that pass every filter."""
     number = number or "1"
-    if not number.isdigit() or int(number) < 1:
+    if not number.isdecimal() or int(number) < 1:  # (isdigit() admits "²", which int() refuses)
         return None
     offset = (int(number) - 1) * per_page
     if by_date or not parsed.clauses:

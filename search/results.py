@@ -1,9 +1,10 @@
 """One search, from the request's parameters to everything the results page shows.
 
 Used by /search/ and by /briefs/ (the same filters without ``q`` make the archive filterable).
-The page runs a fixed number of queries whatever the data size: issues, types, [the expert], the
-oldest live brief's date, the total and four facets (one query), page, authors, issues of the page,
-excerpts, [names and "did you mean"].
+The page runs a fixed number of queries whatever the data size: [the expert], the total, the four
+facets and the page's keys (one query; SQLite ranks in one more), excerpts, [names and "did you
+mean"]; the issues, types and the oldest live brief's date are remembered per change, and the
+results' cards are kept fragments (their briefs, authors and issues are read only when missing).
 """
 
 import re
@@ -233,7 +234,7 @@ def run(request, *, with_text=True):
         "page_title": f"Search results for “{filters['q']}”" if filters["q"] else "Search",
         "page_obj": page,
         "results": page_briefs,
-        # A result's card shows its excerpt (which depends on the query): its issues, not the archive's.
+        # Search results' cards, with excerpts and issues (the archive shows the briefs' own cards).
         "result_cards": result_cards(page_briefs, parsed, issues) if with_text else "",
         "found": found,
         "facets": build_facets(counts, filters, issues, types, params),

@@ -100,7 +100,7 @@ def test_unusable_filters_show_a_message_and_the_rest_still_runs(client, briefs,
     assert "Drones over the strait" in body
 
 
-@pytest.mark.parametrize("page", ["zz", "0", "-1", "99", "1.5", "last2"])
+@pytest.mark.parametrize("page", ["zz", "0", "-1", "99", "1.5", "last2", "²", "1²", "00"])
 @pytest.mark.parametrize("url", ["/search/", "/briefs/"])
 def test_page_garbage_is_404(client, briefs, url, page):
     assert client.get(url, {"q": "drones", "page": page}).status_code == 404
