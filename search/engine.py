@@ -22,8 +22,8 @@ from briefs.listed import KeyedBriefs
 from .index import MARK_END, MARK_START
 from .models import BriefDocument
 
-# FTS5 columns: title, summary, people, quotes, body (weights as PostgreSQL's A, B, B, B, C).
-BM25 = "bm25(search_fts, 10.0, 4.0, 4.0, 4.0, 1.0)"
+# FTS5 columns: title, summary, people, quotes, body, folded (weights as PostgreSQL's A, B, B, B, C, B).
+BM25 = "bm25(search_fts, 10.0, 4.0, 4.0, 4.0, 1.0, 4.0)"
 FTS_IDS = "SELECT rowid FROM search_fts WHERE search_fts MATCH %s"
 EXCERPT_WORDS = 30
 # PostgreSQL's 'english' reading words without their accents (search migration 0003), so that an

@@ -6,8 +6,8 @@ The index lives in this app's own table, keyed by brief, so briefs need no searc
   text B; developments and body C) with a GIN index, and ``title`` a trigram index for "did you mean";
   ``issue_ids`` and ``expert_ids`` what the facets count.
 - On SQLite the text columns are the content of an FTS5 table (``search_fts``, porter stemming,
-  diacritics folded) kept in step by triggers; both are made by this app's first migration, which
-  creates each database's objects only on that database. ``vector`` and the id arrays stay empty there.
+  diacritics folded) kept in step by triggers; both are made by this app's first migration (the
+  table again by 0005, with ``folded``), which creates each database's objects only on that database. ``vector`` and the id arrays stay empty there.
 
 The index says nothing about visibility: every search joins ``Brief.objects.live()`` at query time,
 so a brief joins the results the second it goes live and leaves them the second it expires.
@@ -50,8 +50,8 @@ class BriefDocument(models.Model):
     body = models.TextField(
         blank=True, validators=XML_SAFE, help_text="Latest developments and the body, as plain text."
     )
-    # Words of the above written without their accents ("Wisniewski" for "Wiśniewski"), for
-    # PostgreSQL's vector; SQLite's tokenizer folds accents itself.
+    # Words of the above written without their accents ("Wisniewski" for "Wiśniewski", "Lukasz" for
+    # "Łukasz"), in PostgreSQL's vector and SQLite's FTS5 table (whose tokenizer folds "ś" but not "ł").
     folded = models.TextField(blank=True, validators=XML_SAFE)
     vector = SearchVectorField(null=True, editable=False)
     # PostgreSQL only (empty on SQLite), written with the vector: what the issue and expert facets
