@@ -5,9 +5,10 @@ The index lives in this app's own table, keyed by brief, so briefs need no searc
 - On PostgreSQL ``vector`` holds the weighted ``tsvector`` (title A; summary, expert names and quote
   text B; developments and body C) with a GIN index, and ``title`` a trigram index for "did you mean";
   ``issue_ids`` and ``expert_ids`` what the facets count.
-- On SQLite the text columns are the content of an FTS5 table (``search_fts``, porter stemming,
-  diacritics folded) kept in step by triggers; both are made by this app's first migration (the
-  table again by 0005, with ``folded``), which creates each database's objects only on that database. ``vector`` and the id arrays stay empty there.
+- On SQLite the text columns and the folded words are the content of an FTS5 table
+  (``search_fts``, porter stemming, diacritics folded) kept in step by triggers; both are made by
+  this app's migrations (0001, 0005), which create each database's objects only on that database.
+  ``vector`` and the id arrays stay empty there.
 
 The index says nothing about visibility: every search joins ``Brief.objects.live()`` at query time,
 so a brief joins the results the second it goes live and leaves them the second it expires.
