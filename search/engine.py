@@ -7,7 +7,7 @@ PostgreSQL: the stored weighted vector, ``websearch_to_tsquery('english', ...)``
 
 import functools
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
@@ -66,14 +66,13 @@ def matching(queryset, parsed):
 @dataclass
 class Window:
     """One results page worked out with the counts (facets.counted), in the same statement: the
-    briefs found are read once. ``order`` is SQL over the columns of facets' CTE (``columns`` are
-    added to it), with ``params``; rows ``offset`` < place <= ``offset`` + ``limit``."""
+    briefs found are read once. ``order`` is SQL over the columns of facets' CTE, with ``params``;
+    rows ``offset`` < place <= ``offset`` + ``limit``."""
 
     order: str
     params: list
     offset: int
     limit: int
-    columns: dict = field(default_factory=dict)
 
 
 def window(parsed, *, by_date, number, per_page):
@@ -82,8 +81,8 @@ def window(parsed, *, by_date, number, per_page):
     paginator answers those), or relevance on SQLite, where bm25() can only be read in the query
     holding the FTS5 MATCH (Ranked does that).
 
-    On PostgreSQL ranking reads every candidate's vector. Carried in the CTE as the stored value
-    (a pointer to its TOAST rows), a vector is read only for the briefs that pass every filter."""
+    On PostgreSQL ranking reads every candidate's vector (the CTE's ``vector``: facets.counted with
+    ``documents``), only for the briefs that pass every filter."""
     number = number or "1"
     if not number.isdecimal() or int(number) < 1:  # (isdigit() admits "²", which int() refuses)
         return None
@@ -93,13 +92,7 @@ def window(parsed, *, by_date, number, per_page):
     if not is_postgresql():
         return None
     sql, params = _compiled(_ts_query(parsed))
-    return Window(
-        f"ts_rank(vector, {sql}) DESC, published_at DESC, id DESC",
-        params,
-        offset,
-        per_page,
-        columns={"vector": F("search_document__vector")},
-    )
+    return Window(f"ts_rank(vector, {sql}) DESC, published_at DESC, id DESC", params, offset, per_page)
 
 
 def _compiled(expression):

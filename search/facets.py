@@ -22,6 +22,7 @@ from issues.models import descendant_ids_from
 from .forms import LATEST, day_start
 
 FACETS = ("issue", "expert", "type", "date")
+DOCUMENT_COLUMNS = ("vector", "issue_ids", "expert_ids")  # read with each match on PostgreSQL
 MAX_EXPERTS = 25  # the expert facet lists the most frequent ones
 MAX_YEARS = 60  # the year facet lists the newest ones
 
@@ -74,7 +75,8 @@ def counted(queryset, filters, trees, issues, window=None, *, documents=False):
 
     ``documents``: ``queryset`` is joined to the search documents (a search on PostgreSQL), whose
     ``issue_ids`` and ``expert_ids`` the issue and expert facets then count, rather than looking up
-    each brief's issue links, authors and quotes."""
+    each brief's issue links, authors and quotes, and whose ``vector`` a Window may rank by. The
+    vector is carried as stored (a pointer to its TOAST rows): it is read only where it is ranked."""
     flags = {
         f"{facet}_ok": ExpressionWrapper(condition or Value(True), output_field=BooleanField())
         for facet, condition in conditions(filters, trees).items()
@@ -85,9 +87,7 @@ def counted(queryset, filters, trees, issues, window=None, *, documents=False):
         *(When(published_at__gte=day_start(datetime.date(y, 1, 1)), then=Value(y)) for y in _years()),
         output_field=IntegerField(),
     )
-    extra = dict(window.columns) if window else {}
-    if documents:
-        extra.update(issue_ids=F("search_document__issue_ids"), expert_ids=F("search_document__expert_ids"))
+    extra = {name: F(f"search_document__{name}") for name in DOCUMENT_COLUMNS} if documents else {}
     base = queryset.order_by().annotate(year=year, **flags, **extra)
     # In the order of the SQL: the model's fields, then the annotations in the order given.
     columns = ["pk", "type_id", "published_at", "year", *flags, *extra]

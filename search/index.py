@@ -56,7 +56,8 @@ def facet_ids(document_model):
 
 
 def fold(text):
-    """``text`` without accents: "Wiśniewski" → "Wisniewski" (what SQLite's remove_diacritics does)."""
+    """``text`` without accents, as SQLite's remove_diacritics ("Wiśniewski" → "Wisniewski"), and "ł"
+    as "l", which it keeps ("Łukasz" → "Lukasz")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).replace("ł", "l").replace("Ł", "L")
 

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
 from briefs import listed
-from briefs.models import CARD_SKIPS, Brief, BriefIssue, BriefType
+from briefs.models import Brief, BriefIssue, BriefType
 from briefs.pagecache import remember
 from briefs.pagination import by_keys, paginate_or_404
 from issues.models import Issue
@@ -208,11 +208,11 @@ def run(request, *, with_text=True):
         # The page's ids come with the counts where the database allows (engine.window): the briefs
         # found are then read once per search, not once for the counts and again for the page.
         window = engine.window(parsed, by_date=by_date, number=params.get("page"), per_page=PER_PAGE)
-        documents = bool(parsed) and engine.is_postgresql()  # the match joined the search documents
+        # A search on PostgreSQL joined the documents: their facet ids and vector come with each match.
+        documents = bool(parsed) and engine.is_postgresql()
         counts, listing = facets.counted(live, filters, trees, issues, window, documents=documents), {}
     found = counts.total
-    shown = facets.filtered(live, filters, trees).select_related("type").defer(*CARD_SKIPS)
-    shown = shown.prefetch_related("authors")
+    shown = facets.filtered(live, filters, trees).with_cards()
     results = engine.ranked(shown, parsed, by_date=by_date)
     if not listing:  # (the archive's unfiltered pages: the paginator remembers their keys)
         results = engine.Paged(results, lambda keys: by_keys(shown, keys), window, counts.page)

@@ -11,15 +11,12 @@ function registered with ``on_recovery()`` runs (the page cache starts a new gen
 """
 
 import logging
-import os
-import tempfile
 import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.files.move import file_move_safe
 
 logger = logging.getLogger("dossier.cache")
 
@@ -136,25 +133,23 @@ class RedisCache(ResilientCacheMixin, DjangoRedisCache):
 class _FolderCache(DjangoFileBasedCache):
     """Django's file cache, writing several values with one look at the folder's size."""
 
+    _batch = False  # (a backend instance serves one thread: django.core.cache.caches)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Django's ``set_many()`` calls ``set()`` per value, and each ``set()`` lists the whole folder
         to decide whether to cull it: for a page's missing fragments (up to 20 cards) with thousands
         of entries kept, the listings cost more than the writes. Culled once here (a batch may take
         the folder past MAX_ENTRIES by its size until the next write culls it)."""
-        self._createdir()
         self._cull()
-        for key, value in data.items():
-            fd, tmp_path = tempfile.mkstemp(dir=self._dir)  # as Django's set(): write, then rename
-            renamed = False
-            try:
-                with open(fd, "wb") as file:
-                    self._write_content(file, timeout, value)
-                file_move_safe(tmp_path, self._key_to_file(key, version), allow_overwrite=True)
-                renamed = True
-            finally:
-                if not renamed:
-                    os.remove(tmp_path)
-        return []
+        self._batch = True
+        try:
+            return super().set_many(data, timeout, version)
+        finally:
+            self._batch = False
+
+    def _cull(self):
+        if not self._batch:
+            super()._cull()
 
 
 class FileBasedCache(ResilientCacheMixin, _FolderCache):

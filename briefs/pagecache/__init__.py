@@ -213,40 +213,27 @@ def keep(key, value, due, *, tags=(), edits_before=None):
     Nothing is stored if the due time has passed, or if any public edit happened since
     ``edits_before`` (``edits()`` read before the render: the page may mix old and new data).
     Returns whether the value was fit to keep (so a cache in front may keep it too)."""
-    seconds = due - timezone.now().timestamp()
-    if seconds <= 0:
-        return False
-    stamps = {}
-    if tags:
-        # The tags first, then ``any``: an edit moving both in between is seen by the second read.
-        stamps = versions.store().get([*tags, ANY])
-        if stamps is None or edits_before is None or stamps[ANY] != edits_before:
-            return False  # versions unreadable (the cache is down), or an edit overlapped the render
-        if ANY not in tags:
-            del stamps[ANY]
-    entry = (value, due, stamps)
-    cache.set(key, entry, int(seconds) + 1)  # the backend's expiry only frees space
-    _copy(key, entry)
-    return True
+    return keep_many({key: (value, tags)}, due, edits_before=edits_before)
 
 
-def keep_many(entries, due, *, edits_before):
+def keep_many(entries, due, *, edits_before=None):
     """``keep()`` for several values at once (``{key: (value, tags)}``), all rendered since
-    ``edits_before`` and due at ``due``: one read of their tags' versions and one write, rather than
-    one of each per value (the cards of a page of results)."""
+    ``edits_before``: one read of their tags' versions and one write, rather than one of each per
+    value (the cards of a page of results). Returns whether they were kept."""
     seconds = due - timezone.now().timestamp()
     if seconds <= 0 or not entries:
-        return
-    wanted = {tag for _value, tags in entries.values() for tag in tags}
-    stamps = versions.store().get([*wanted, ANY])  # the tags first, then ``any``, as keep() reads them
-    if stamps is None or edits_before is None or stamps[ANY] != edits_before:
-        return
-    kept = {
-        key: (value, due, {tag: stamps[tag] for tag in tags if tag in stamps}) for key, (value, tags) in entries.items()
-    }
-    cache.set_many(kept, int(seconds) + 1)
+        return False
+    stamps = {}
+    if wanted := {tag for _value, tags in entries.values() for tag in tags}:
+        # The tags first, then ``any``: an edit moving both in between is seen by the second read.
+        stamps = versions.store().get([*wanted, ANY])
+        if stamps is None or edits_before is None or stamps[ANY] != edits_before:
+            return False  # versions unreadable (the cache is down), or an edit overlapped the render
+    kept = {key: (value, due, {tag: stamps[tag] for tag in tags}) for key, (value, tags) in entries.items()}
+    cache.set_many(kept, int(seconds) + 1)  # the backend's expiry only frees space
     for key, entry in kept.items():
         _copy(key, entry)
+    return True
 
 
 def remember(name, tags, compute, *, now=None, until=None):

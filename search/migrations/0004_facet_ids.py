@@ -24,29 +24,16 @@ def fill(apps, schema_editor):
         schema_editor.execute(f"UPDATE search_briefdocument SET issue_ids = {ISSUE_IDS}, expert_ids = {EXPERT_IDS}")
 
 
+def ids_field(name, help_text):
+    field = search.models.IdsField(base_field=models.IntegerField(), editable=False, help_text=help_text, null=True)
+    return migrations.AddField(model_name="briefdocument", name=name, field=field)
+
+
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_unaccented_excerpts")]
 
     operations = [
-        migrations.AddField(
-            model_name="briefdocument",
-            name="expert_ids",
-            field=search.models.IdsField(
-                base_field=models.IntegerField(),
-                editable=False,
-                help_text="Its authors and quoted experts, once each.",
-                null=True,
-            ),
-        ),
-        migrations.AddField(
-            model_name="briefdocument",
-            name="issue_ids",
-            field=search.models.IdsField(
-                base_field=models.IntegerField(),
-                editable=False,
-                help_text="The brief's own issues (tags).",
-                null=True,
-            ),
-        ),
+        ids_field("expert_ids", "Its authors and quoted experts, once each."),
+        ids_field("issue_ids", "The brief's own issues (tags)."),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]
