@@ -22,15 +22,15 @@ def main(hits=3000):
     from django.test import RequestFactory
     from django.test.utils import override_settings
 
-    from briefs import pagecache
+    from serving import pages
 
-    view = pagecache.cache_public_page(lambda request: HttpResponse(b"x" * 9500))  # a brief page's size
+    view = pages.cache_page(lambda request: HttpResponse(b"x" * 9500))  # a brief page's size
     backends = {
         "local memory (one process: unsafe)": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "shared files (the default)": {"BACKEND": "serving.cache.FileBasedCache", "LOCATION": tempfile.mkdtemp()},
         "redis": {"BACKEND": "serving.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9", "KEY_PREFIX": "hit"},
     }
-    with mock.patch.object(pagecache, "keep_until", lambda now: now.timestamp() + 300):
+    with mock.patch.object(pages, "keep_until", lambda now: now.timestamp() + 300):
         for name, backend in backends.items():
             with override_settings(CACHES={"default": backend}):
                 request = RequestFactory().get("/")

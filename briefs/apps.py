@@ -5,7 +5,7 @@ class BriefsConfig(AppConfig):
     name = "briefs"
 
     def ready(self):
-        from . import brieffiles, pagecache
+        from . import brieffiles, dependencies
 
-        pagecache.connect_signals()
+        dependencies.connect()  # what its pages depend on, for the cache layer (serving/)
         brieffiles.connect_signals()  # PDFs and cards go when a brief stops being live (#13)

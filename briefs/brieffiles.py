@@ -29,7 +29,7 @@ def discard_files(pk):
 
 def _remember_picture(sender, instance, raw=False, **kwargs):
     before = ""
-    if not raw and instance.pk is not None and not instance._state.adding:
+    if not raw and instance.pk is not None:
         before = sender._default_manager.filter(pk=instance.pk).values_list("lead_image", flat=True).first()
     instance._lead_image_before = before
 
@@ -39,9 +39,10 @@ def _brief_changed(sender, instance, raw=False, **kwargs):
         return
     if getattr(instance, "_lead_image_before", None) != (instance.lead_image.name or ""):
         # The home page leads with the newest brief that has a picture, which need not be on it yet.
-        from . import pagecache
+        from serving import bump
+        from serving.tags import every
 
-        pagecache.bump({"briefs"})
+        bump({every("brief")})
     if not instance.is_live():
         pk = instance.pk
         transaction.on_commit(lambda: discard_files(pk))

@@ -27,10 +27,13 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, quote_etag
+from django.utils.csp import CSP, build_policy
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import http_date
 
-from . import pagecache
+from serving import pages, schedule, store
+from serving import tags as t
+
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
 from .feedstyle import feed_csp, feed_stylesheets
 from .models import Brief, BriefType, ExpertQuote
@@ -44,6 +47,14 @@ MAX_AGE = 900
 RENDER_CACHE_SECONDS = MAX_AGE
 # Bump when the feeds' markup changes, so cached copies are not revalidated as still current.
 FORMAT_VERSION = 3  # 2: the xml-stylesheet instruction (#13); 3: served as application/xml (#13)
+# Feeds kept by a release whose format differs are not served (the page cache checks the kind).
+
+
+def kept_kind():
+    return f"feed-v{FORMAT_VERSION}"
+
+
+pages.register_validated_kind(kept_kind)
 
 
 def absolutize_links(html, base_url):
@@ -135,15 +146,15 @@ class BriefFeed(Feed):
         return {}
 
     def scope_tags(self, obj):
-        """The page-cache tags of the listing the scope follows (briefs/pagecache/tags.py)."""
-        return {"briefs"}
+        """The tags of the listing the scope follows (serving/tags.py)."""
+        return {t.every("brief")}
 
     # HTTP: validators and caching computed from one aggregate query.
 
     def __call__(self, request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        edits_before = pagecache.edits()  # before anything is read: see pagecache.keep()
+        edits_before = store.edits()  # before anything is read: see serving.store.keep()
         try:
             obj = self.get_object(request, *args, **kwargs)
         except ObjectDoesNotExist:
@@ -157,12 +168,13 @@ class BriefFeed(Feed):
         if freshness.last_modified is not None:
             response.headers["Last-Modified"] = http_date(freshness.last_modified)
         patch_cache_control(response, public=True, max_age=freshness.max_age)
-        response._csp_config = feed_csp()  # read by Django's CSP middleware
+        # Its own policy, set here so it is kept with the response (the CSP middleware leaves it).
+        response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(feed_csp())
         if complete:
             # The next reader is served from the page cache (its middleware), compressed once.
             due = timezone.now().timestamp() + freshness.max_age
-            pagecache.keep_feed(request, response, gzipped, due, edits_before, feed_format=FORMAT_VERSION)
-            return pagecache.served(request, response, gzipped)  # compressed with its rendering
+            pages.keep_response(request, response, gzipped, due, edits_before, kind=kept_kind())
+            return pages.served(request, response, gzipped)  # compressed with its rendering
         return response
 
     def render(self, obj, request, *, etag):
@@ -178,7 +190,7 @@ class BriefFeed(Feed):
         if rendered is None:
             feed = self.get_feed(obj, request)
             content = feed.writeString("utf-8").encode()
-            rendered = (feed.content_type, content, pagecache.compressed(content))
+            rendered = (feed.content_type, content, pages.compressed(content))
             cache.set(key, rendered, RENDER_CACHE_SECONDS)
         content_type, content, gzipped = rendered
         return HttpResponse(content, content_type=content_type), gzipped
@@ -188,20 +200,20 @@ class BriefFeed(Feed):
         scheduled publication or expiry is due, so a poll that matches costs no aggregate query.
         Feeds read no query parameters: a URL with any is answered but not kept."""
         now = timezone.now()
-        if not pagecache.cacheable(request, params=()):
+        if not pages.cacheable(request, params=()):
             return self.freshness(obj, now)
         # Feeds are not tagged per object: any public edit gives them a new key (read before freshness()).
         # The format version too: after a deploy that changes the feeds' markup or type, kept
         # validators (and the renderings under their ETags) from before are not served.
         prefix = f"feed-freshness-v{FORMAT_VERSION}"
-        key = pagecache.cache_key(prefix, request, generation_value=pagecache.generation())
-        kept = pagecache.get_kept(key)
+        key = store.cache_key(prefix, request, generation_value=store.generation())
+        kept = store.get_kept(key)
         if kept is not None:
             etag, last_modified, due = kept
             return Freshness(etag=etag, last_modified=last_modified, max_age=max(0, int(due - now.timestamp())))
         fresh = self.freshness(obj, now)
         due = now.timestamp() + fresh.max_age
-        pagecache.keep(key, (fresh.etag, fresh.last_modified, due), due)
+        store.keep(key, (fresh.etag, fresh.last_modified, due), due)
         return fresh
 
     def freshness(self, obj, now):
@@ -234,13 +246,13 @@ class BriefFeed(Feed):
         # figures move) and remembered. What it cannot see (an edit of a brief's text) moves the
         # generation below, which enters the ETag and bounds Last-Modified.
         scope_key = f"feed-figures:{self.url_name}:{getattr(obj, 'pk', '')}"
-        figures = pagecache.remember(scope_key, self.scope_tags(obj), aggregate, now=now, until=next_in_scope)
+        figures = schedule.remember(scope_key, self.scope_tags(obj), aggregate, now=now, until=next_in_scope)
         changes = [figures[key] for key in ("latest_published", "latest_edit", "latest_expiry") if figures[key]]
         last_modified = int(max(changes).timestamp()) if changes else None
         # What the figures cannot see (an author or issue renamed, a quote edited) moves the page
         # cache's generation: it enters the ETag, and its start bounds Last-Modified from below.
-        generation = pagecache.generation()
-        last_modified = max(last_modified or 0, pagecache.generation_started(generation)) or None
+        generation = store.generation()
+        last_modified = max(last_modified or 0, store.generation_started(generation)) or None
         fingerprint = repr(
             (
                 FORMAT_VERSION,
@@ -372,7 +384,7 @@ class TypeFeed(ObjectFeed):
         return Q(type=obj)
 
     def scope_tags(self, obj):
-        return {f"listing:type:{obj.pk}"}
+        return {t.listing("type", obj.pk)}
 
     def description(self, obj):
         return f"The latest briefs of type “{obj.name}” published by {settings.SITE_NAME}."

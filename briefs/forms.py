@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
@@ -118,7 +119,7 @@ class OrderedInlineFormSet(BaseInlineFormSet):
         super().clean()
         last = 0
         for index, form in enumerate(self.forms):
-            if not hasattr(form, "cleaned_data") or (self.can_delete and self._should_delete_form(form)):
+            if not hasattr(form, "cleaned_data") or (self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME)):
                 continue
             new = form.instance.pk is None and index >= self.stored_rows
             if new and not form.has_changed():

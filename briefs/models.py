@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from pictures.renditions import add_renditions, picture
+from serving.dependencies import TrackedQuerySet
 from serving.urls_cache import cached_reverse
 
 from .richtext import RichTextField
@@ -26,6 +27,8 @@ class BriefType(models.Model):
     description = models.TextField(blank=True, validators=TEXT_VALIDATORS)
     sort_order = models.PositiveIntegerField(default=0)
 
+    objects = TrackedQuerySet.as_manager()  # bulk writes keep pages fresh (serving.dependencies)
+
     class Meta:
         ordering = ["sort_order", "name"]
         constraints = [models.CheckConstraint(condition=~Q(name=""), name="brieftype_name_not_empty")]
@@ -41,7 +44,7 @@ class BriefType(models.Model):
 CARD_SKIPS = ("developments", "body")
 
 
-class BriefQuerySet(models.QuerySet):
+class BriefQuerySet(TrackedQuerySet):
     def live(self, at=None):
         """What the public may see: published, publication time reached, not expired.
 
@@ -293,6 +296,8 @@ class ExpertQuote(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
 
+    objects = TrackedQuerySet.as_manager()  # bulk writes keep pages fresh (serving.dependencies)
+
     class Meta:
         ordering = ["order", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty")]
@@ -346,6 +351,8 @@ class RelatedLink(models.Model):
         help_text="For external links and citations: “by A and B” or a source name.",
     )
     order = models.PositiveIntegerField(default=0)
+
+    objects = TrackedQuerySet.as_manager()  # bulk writes keep pages fresh (serving.dependencies)
 
     class Meta:
         ordering = ["order", "pk"]
@@ -420,6 +427,8 @@ class Correction(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="brief_corrections"
     )
+
+    objects = TrackedQuerySet.as_manager()  # bulk writes keep pages fresh (serving.dependencies)
 
     class Meta:
         ordering = ["at", "pk"]

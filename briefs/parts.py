@@ -5,7 +5,7 @@ metadata, feed links, article (header, picture, developments, quotes, body, corr
 reading, citations and issues; an issue's header, sub-issues and experts; an expert's profile (and
 the home page's featured issues are one part too).
 Reading all that takes several queries and most of the render, and it changes only when what it
-shows does (their tags: pagecache/tags.py). So a page's parts are kept as one fragment, and an
+shows does (their tags: serving/tags.py). So a page's parts are kept as one fragment, and an
 uncached page reads its own row, its parts and its cards.
 
 Templates show a part with ``{% page_part "<template>" %}``: the kept one when the view passed
@@ -13,14 +13,14 @@ Templates show a part with ``{% page_part "<template>" %}``: the kept one when t
 they are given).
 """
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from issues.models import Issue
+from serving import fragments
+from serving import tags as t
 
-from .pagecache import fragments
-from .pagecache import tags as page_tags
 from .related import brief_page_queryset
 from .templatetags.dossier import brief_json_ld_data, json_ld_payload
 
@@ -37,16 +37,27 @@ class Parts:
         return SafeString(self.html[template])  # each came out of a template
 
 
+def _objects(value):
+    if isinstance(value, Model):
+        return [value]
+    return [item for item in value if isinstance(item, Model)] if isinstance(value, list | tuple) else []
+
+
 def kept_parts(name, templates, context, request, *, tags=(), data=None):
     """The parts ``templates`` of the page ``name``, kept as one fragment: ``context()`` is what
     they are rendered from (read only when they are not kept), ``data(context)`` what the page
     needs of it besides, ``tags`` what they show that ``tags.shown`` cannot find in it."""
 
-    def render(names):
+    def render_one():
         values = context()
         html = {template: str(render_to_string(template, values, request)).strip() for template in templates}
-        value = (html, data(values) if data else None)
-        return {name: (value, page_tags.shown(values) | set(tags)) for name in names}
+        # The objects given to it may have been loaded before (not while collecting): they show too.
+        given = {t.of(item) for value in values.values() for item in _objects(value)}
+        return (html, data(values) if data else None), {*given, *tags}
+
+    def render(names):
+        value, shown = fragments.collected(render_one)
+        return dict.fromkeys(names, (value, shown))
 
     return Parts(fragments.kept([name], render)[name])
 
@@ -72,7 +83,9 @@ def brief_parts(brief, request):
             "json_ld": json_ld_payload(brief_json_ld_data(full)),
         }
 
-    return kept_parts(f"brief:{brief.pk}", BRIEF_PARTS, context, request, tags={f"brief-body:{brief.pk}"}, data=data)
+    return kept_parts(
+        f"brief-parts:{brief.pk}", BRIEF_PARTS, context, request, tags={t.body("brief", brief.pk)}, data=data
+    )
 
 
 def issue_parts(issue, subissues, experts, request):
@@ -83,7 +96,7 @@ def issue_parts(issue, subissues, experts, request):
         return {"issue": issue, "subissues": list(subissues), "experts": list(experts)}
 
     templates = ["issues/parts/header.html", "issues/parts/sidebar.html"]
-    return kept_parts(f"issue:{issue.pk}", templates, context, request, tags={f"listing:issue:{issue.pk}"})
+    return kept_parts(f"issue-parts:{issue.pk}", templates, context, request, tags={t.listing("issue", issue.pk)})
 
 
 def home_parts(request):
@@ -93,7 +106,7 @@ def home_parts(request):
     def context():
         return {"featured_issues": list(Issue.objects.filter(featured=True))}
 
-    return kept_parts("home", ["briefs/parts/featured_issues.html"], context, request, tags={"issues"})
+    return kept_parts("home", ["briefs/parts/featured_issues.html"], context, request, tags={t.every("issue")})
 
 
 def expert_parts(expert, request):
@@ -103,4 +116,4 @@ def expert_parts(expert, request):
         prefetch_related_objects([expert], "issues")
         return {"expert": expert}
 
-    return kept_parts(f"expert:{expert.pk}", ["experts/parts/profile.html"], context, request)
+    return kept_parts(f"expert-parts:{expert.pk}", ["experts/parts/profile.html"], context, request)

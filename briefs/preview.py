@@ -2,11 +2,10 @@
 
 Context contract with ``templates/briefs/brief_detail.html`` (the public detail view passes the
 same names): ``brief`` and ``object`` are a Brief whose content fields come from the revision
-and whose ``quotes``, ``related_links``, ``authors`` and ``issues`` managers answer ``.all``
-from memory (Django's prefetch cache, as after ``prefetch_related``), with each quote's
-``expert`` and each link's ``target_brief`` loaded. Previews add ``preview`` (True) and
-``preview_label``; ``base.html`` shows the "Preview — not published" banner and a robots
-``noindex`` meta tag when ``preview`` is set.
+and whose ``quotes``, ``related_links``, ``authors`` and ``issues`` answer ``.all`` from memory
+(``PreviewBrief``), with each quote's ``expert`` and each link's ``target_brief`` loaded.
+Previews add ``preview`` (True) and ``preview_label``; ``base.html`` shows the "Preview — not
+published" banner and a robots ``noindex`` meta tag when ``preview`` is set.
 
 Share links: ``/preview/<token>/``, where the token is a PreviewLink's random key signed with
 ``django.core.signing.Signer`` (salt ``PREVIEW_SALT``). Who may do what with share links follows
@@ -41,25 +40,37 @@ DEFAULT_LINK_DAYS = 7
 MAX_LINK_DAYS = 90
 
 
-def _cached_queryset(model, items):
-    """A queryset that answers from ``items`` without a query, as a prefetched one does."""
-    queryset = model.objects.none()
-    queryset._result_cache = list(items)
-    queryset._prefetch_done = True
-    return queryset
+class Related:
+    """What the brief's templates read of a related manager (``.all``), answered from memory."""
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def all(self):
+        return self.items
+
+
+class PreviewBrief:
+    """A brief as revision data shows it, for rendering only (nothing is ever saved): its fields
+    are set from the data on a copy of the brief read for the purpose, and its quotes, related
+    links, authors and issues come from the data, answered from memory. Anything else is the brief's."""
+
+    def __init__(self, brief, *, quotes, related_links, authors, issues):
+        self.brief = brief
+        self.quotes, self.related_links = Related(quotes), Related(related_links)
+        self.authors, self.issues = Related(authors), Related(issues)
+
+    def __getattr__(self, name):  # only for what is not set above
+        return getattr(self.brief, name)
 
 
 def preview_brief(brief, data):
-    """An unsaved-in-spirit copy of ``brief`` showing ``data`` (revision data) instead of its row.
-
-    The copy keeps the brief's primary key (so related managers can be built) but is never
-    saved: callers only render it.
-    """
-    preview = Brief.objects.select_related("type").get(pk=brief.pk)
+    """A copy of ``brief`` showing ``data`` (revision data) instead of its row (``PreviewBrief``)."""
+    copy = Brief.objects.select_related("type").get(pk=brief.pk)
     for name in ("title", "slug", "summary", "developments", "body"):
-        setattr(preview, name, data[name])
-    preview.type = BriefType.objects.filter(pk=data["type"]).first() or preview.type
-    set_picture(preview, data)  # a pending picture is stored with its renditions: shown here only
+        setattr(copy, name, data[name])
+    copy.type = BriefType.objects.filter(pk=data["type"]).first() or copy.type
+    set_picture(copy, data)  # a pending picture is stored with its renditions: shown here only
     experts = Expert.objects.in_bulk(set(data["authors"]) | {q["expert"] for q in data["quotes"]})
     # As on the public page: internal related reading shows only briefs that are live.
     targets = (
@@ -68,13 +79,13 @@ def preview_brief(brief, data):
         .in_bulk([link["target_brief"] for link in data["related_links"] if link["target_brief"]])
     )
     quotes = [
-        ExpertQuote(brief=preview, expert=experts[q["expert"]], text=q["text"], expert_title=q["expert_title"])
+        ExpertQuote(brief=copy, expert=experts[q["expert"]], text=q["text"], expert_title=q["expert_title"])
         for q in data["quotes"]
         if q["expert"] in experts
     ]
     links = [
         RelatedLink(
-            brief=preview,
+            brief=copy,
             target_brief=targets.get(link["target_brief"]),
             url=link["url"],
             title=link["title"],
@@ -84,13 +95,13 @@ def preview_brief(brief, data):
         for link in data["related_links"]
         if link["target_brief"] is None or link["target_brief"] in targets
     ]
-    preview._prefetched_objects_cache = {
-        "quotes": _cached_queryset(ExpertQuote, quotes),
-        "related_links": _cached_queryset(RelatedLink, links),
-        "authors": _cached_queryset(Expert, [experts[pk] for pk in data["authors"] if pk in experts]),
-        "issues": _cached_queryset(Issue, Issue.objects.filter(pk__in=data["issues"]).order_by("name")),
-    }
-    return preview
+    return PreviewBrief(
+        copy,
+        quotes=quotes,
+        related_links=links,
+        authors=[experts[pk] for pk in data["authors"] if pk in experts],
+        issues=Issue.objects.filter(pk__in=data["issues"]).order_by("name"),
+    )
 
 
 def render_preview(request, brief, data, *, label, status=200):

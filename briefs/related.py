@@ -2,9 +2,11 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from serving import remember
+from serving import tags as t
+
 from .listed import KeyedBriefs
 from .models import CARD_SKIPS, Brief, ExpertQuote, RelatedLink
-from .pagecache import remember
 from .pagination import by_keys
 
 # A brief with fewer hand-picked related items than this is topped up with suggestions.
@@ -49,10 +51,9 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
     (``KeyedBriefs``: shown from their kept fragments, read only when those are missing).
 
     Which briefs is worked out once per change of the listings of the brief's issues (a brief
-    joining or leaving them) and remembered (pagecache.remember); the page's tags include those
-    listings' (``KeyedBriefs.listing_tags``).
+    joining or leaving them) and remembered (serving.remember); the page depends on those listings.
     """
-    listings = {f"listing:issue:{pk}" for pk in issue_ids}
+    listings = t.listings("issue", issue_ids)
     if not issue_ids or limit <= 0:
         return KeyedBriefs([], lambda keys: [], tags=listings)
     excluded = sorted({brief.pk, *exclude_ids})
@@ -71,7 +72,7 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
 
     key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
     # Any publication may move the pool's edge: the keys follow every one, the page its issues'.
-    order = remember(key, {"briefs", *listings}, rank)
+    order = remember(key, {t.every("brief"), *listings}, rank, shows=listings)
     return KeyedBriefs(order, read_suggested, tags=listings)
 
 

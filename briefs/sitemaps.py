@@ -1,7 +1,7 @@
 """The sitemaps: an index at /sitemap.xml naming one file per section and page (live briefs with
 lastmod, types, issues, experts), each at /sitemap-<section>.xml?p=N.
 
-Both are served through the public page cache (``briefs.pagecache``): a scheduled brief appears,
+Both are served through the public page cache (``serving``): a scheduled brief appears,
 and a withdrawn or expired one leaves, at once.
 """
 

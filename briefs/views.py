@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from serving import remember
+from serving import tags as t
+
 from . import cards, citations, pdf
 from .listed import KeyedBriefs
 from .models import Brief, BriefType
-from .pagecache import remember
-from .pagecache.dependencies import LEAD_PICTURES
 from .pagination import ListingPages, by_keys
 from .parts import brief_parts, home_parts
 from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
@@ -37,7 +38,7 @@ class HomeView(TemplateView):
         # Which briefs the home lists is worked out once per change (a publication, a picture added
         # or removed, a type renamed) and remembered; each is shown from its kept card
         # (briefs/listed.py), and read (by its key) only when that is missing.
-        lead, latest, flash = remember("home-lists", {"briefs", "types", LEAD_PICTURES}, home_lists)
+        lead, latest, flash = remember("home-lists", {t.every("brief"), t.every("type"), t.LEAD_PICTURES}, home_lists)
         return super().get_context_data(
             lead=KeyedBriefs([lead] if lead else [], read_cards),
             latest=KeyedBriefs(latest, read_cards),
@@ -92,7 +93,7 @@ class BriefListView(ListingPages, ListView):
         return "briefs"
 
     def listing_tags(self):
-        return {"briefs"}
+        return {t.every("brief")}
 
 
 class TypeDetailView(BriefListView):
@@ -103,10 +104,10 @@ class TypeDetailView(BriefListView):
         return super().get_queryset().filter(type=self.brief_type)
 
     def listing_key(self):
-        return f"type:{self.brief_type.pk}"
+        return f"type-briefs:{self.brief_type.pk}"
 
     def listing_tags(self):
-        return {f"listing:type:{self.brief_type.pk}"}
+        return {t.listing("type", self.brief_type.pk)}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(brief_type=self.brief_type, **kwargs)

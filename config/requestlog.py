@@ -7,6 +7,7 @@ warning line (``django.security.DisallowedHost``): it is someone probing, not a 
 """
 
 import datetime
+import functools
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.urls import reverse
 
 logger = logging.getLogger("dossier.request")
 
@@ -49,12 +51,18 @@ class RequestLogMiddleware:
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         }
-        # Only a user the request already loaded: looking one up here would cost queries on public pages.
-        user = request.__dict__.get("_cached_user")
+        # Only where the request has loaded its user already (the admin checks it on every request):
+        # looking one up on a public page would cost queries.
+        user = getattr(request, "user", None) if request.path.startswith(admin_root()) else None
         if user is not None and user.is_authenticated and user.is_staff:
             fields["user_id"] = user.pk
         logger.info("%(method)s %(path)s %(status)s %(duration_ms)sms", fields, extra={"fields": fields})
         return response
+
+
+@functools.cache
+def admin_root():
+    return reverse("admin:index")
 
 
 class JsonFormatter(logging.Formatter):

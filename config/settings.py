@@ -130,7 +130,7 @@ DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache is shared by every process that serves or edits the site, so that whether a cached page
-# is still current is decided the same way everywhere (briefs/pagecache.py). Redis when REDIS_URL is
+# is still current is decided the same way everywhere (serving/). Redis when REDIS_URL is
 # set (shared by several app servers); otherwise a folder of files shared by this machine's processes
 # (gunicorn workers, management commands). Both treat an unreachable cache as a miss (serving/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -158,10 +158,10 @@ else:
     }
 
 # Public pages are cached whole for at most this long (less when a scheduled brief is due sooner,
-# dropped at once on any edit: briefs/pagecache.py). 0 turns the page cache off.
+# dropped at once on any edit: serving/). 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
 # What uncached pages derive from many rows (listing counts, suggestions, the next scheduled change)
-# is remembered per change for at most this long (briefs/pagecache: remember()); 0 turns it off.
+# is remembered per change for at most this long (serving.remember); 0 turns it off.
 REMEMBER_SECONDS = int(os.environ.get("REMEMBER_SECONDS", 3600))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -285,8 +285,8 @@ MIDDLEWARE.insert(0, "config.requestlog.RequestLogMiddleware")
 MIDDLEWARE += [
     # Signs staff out after STAFF_SESSION_IDLE_MINUTES without an admin request.
     "config.security.StaffIdleTimeoutMiddleware",
-    # Public pages from the page cache before their URL is resolved (briefs/pagecache).
-    "briefs.pagecache.PageCacheMiddleware",
+    # Public pages from the page cache before their URL is resolved (serving/pages.py).
+    "serving.pages.PageCacheMiddleware",
     # django-axes: answers a locked-out login with the lock-out page; must come last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -411,7 +411,7 @@ SEARCH_MAX_QUERY_LENGTH = 200
 
 # --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
 # the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
-# See briefs/pagecache/purge.py and deploy/varnish/default.vcl.
+# See serving/purge.py and deploy/varnish/default.vcl.
 CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
 CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
 # ... and again this much later: a page sent just as the edit committed may reach the cache after it.

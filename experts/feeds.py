@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from briefs.feeds import ObjectFeed
 from briefs.models import Brief, ExpertQuote
+from serving import tags as t
 
 from .models import Expert
 
@@ -17,7 +18,7 @@ class ExpertFeed(ObjectFeed):
         return Expert.objects.get(slug=slug)
 
     def scope_tags(self, obj):
-        return {f"listing:expert:{obj.pk}"}
+        return {t.listing("expert", obj.pk)}
 
     def scope(self, obj):
         # Subqueries, not joins: a brief the expert wrote and is quoted in (twice) appears once.

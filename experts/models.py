@@ -5,10 +5,11 @@ from django.utils.functional import cached_property
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
 from pictures.renditions import add_renditions, picture
+from serving.dependencies import TrackedQuerySet
 from serving.urls_cache import cached_reverse
 
 
-class ExpertQuerySet(models.QuerySet):
+class ExpertQuerySet(TrackedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 

@@ -5,6 +5,7 @@ from django.views.generic import ListView
 from briefs.models import CARD_SKIPS, Brief, ExpertQuote
 from briefs.pagination import ListingPages, paginate_or_404
 from briefs.parts import expert_parts
+from serving import tags as t
 
 from .models import Expert
 
@@ -34,17 +35,21 @@ class ExpertDetailView(ListingPages, ListView):
         return f"expert-wrote:{self.expert.pk}"
 
     def listing_tags(self):
-        return {f"listing:expert:{self.expert.pk}"}
+        return {t.listing("expert", self.expert.pk)}
 
-    def quoted_briefs(self):
+    def quoted_cards(self):
+        """Live briefs with what a quotation card shows (their type, this expert's quotes)."""
         quotes = ExpertQuote.objects.filter(expert=self.expert)
         return (
             Brief.objects.live()
-            .filter(pk__in=quotes.values("brief_id"))
             .select_related("type")
             .defer(*CARD_SKIPS)
             .prefetch_related(Prefetch("quotes", queryset=quotes, to_attr="expert_quotes"))
         )
+
+    def quoted_briefs(self):
+        quotes = ExpertQuote.objects.filter(expert=self.expert)
+        return self.quoted_cards().filter(pk__in=quotes.values("brief_id"))
 
     def get_context_data(self, **kwargs):
         quoted = paginate_or_404(
@@ -53,6 +58,7 @@ class ExpertDetailView(ListingPages, ListView):
             self.paginate_by,
             listing=f"expert-quoted:{self.expert.pk}",
             tags=self.listing_tags(),
+            cards=self.quoted_cards(),
         )
         # A quote's edit moves the expert's listing (not the brief): their quotation cards follow it.
         return super().get_context_data(

@@ -3,6 +3,7 @@ from django.db.models import Q
 
 from briefs.feeds import ObjectFeed
 from briefs.models import BriefIssue
+from serving import tags as t
 
 from .models import Issue, descendant_ids_from
 
@@ -23,7 +24,7 @@ class IssueFeed(ObjectFeed):
         return issue
 
     def scope_tags(self, obj):
-        return {f"listing:issue:{obj.pk}"}
+        return {t.listing("issue", obj.pk)}
 
     def scope(self, obj):
         # A subquery, not a join: a brief tagged with an issue and its sub-issue appears once.

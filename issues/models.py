@@ -8,6 +8,7 @@ from taggit.models import TagBase
 from briefs.richtext import RichTextField
 from briefs.textcheck import NAME_VALIDATORS
 from pictures.renditions import add_renditions, picture
+from serving.dependencies import TrackedQuerySet
 from serving.urls_cache import cached_reverse
 
 
@@ -31,7 +32,7 @@ def descendant_ids_from(pairs, root_pk):
     return ids
 
 
-class IssueQuerySet(models.QuerySet):
+class IssueQuerySet(TrackedQuerySet):
     def descendant_ids(self, issue):
         """Ids of ``issue`` and every issue below it, from one query over the (small) taxonomy."""
         return descendant_ids_from(self.values_list("pk", "parent_id"), issue.pk)

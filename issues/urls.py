@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from briefs.pagecache import cache_public_page
+from serving import cache_page
+from serving.tags import every
 
 from . import views
 from .feeds import IssueFeed
@@ -22,8 +23,8 @@ register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "issues"
 urlpatterns = [
-    path("", cache_public_page(views.IssueListView.as_view(), shows={"briefs", "issues"}), name="list"),
-    path("<uslug:slug>/", cache_public_page(views.IssueDetailView.as_view(), params={"page"}), name="detail"),
+    path("", cache_page(views.IssueListView.as_view(), shows={every("brief"), every("issue")}), name="list"),
+    path("<uslug:slug>/", cache_page(views.IssueDetailView.as_view(), params={"page"}), name="detail"),
     path("<uslug:slug>/feed/", IssueFeed(), name="feed"),
     path("<uslug:slug>/feed/atom/", IssueFeed(atom=True), name="feed_atom"),
 ]

@@ -4,10 +4,11 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from briefs.models import Brief, BriefIssue
-from briefs.pagecache import remember
 from briefs.pagination import ListingPages
 from briefs.parts import issue_parts
 from experts.models import Expert
+from serving import remember
+from serving import tags as t
 
 from .models import Issue
 
@@ -56,7 +57,7 @@ def issue_tree():
             children[parent.pk].append(issue.pk)
     # Moved by any publication, withdrawal or schedule (``briefs``), and by a brief's issues or the
     # taxonomy changing (``issues``); bounded by the next scheduled change.
-    counts = remember("issue-counts", {"briefs", "issues"}, lambda: live_counts(issues, children))
+    counts = remember("issue-counts", {t.every("brief"), t.every("issue")}, lambda: live_counts(issues, children))
     for issue in issues:
         issue.live_count = counts.get(issue.pk, 0)
     return roots
@@ -83,10 +84,10 @@ class IssueDetailView(ListingPages, ListView):
         return Brief.objects.live().filter(pk__in=tagged).with_cards()
 
     def listing_key(self):
-        return f"issue:{self.issue.pk}"
+        return f"issue-briefs:{self.issue.pk}"
 
     def listing_tags(self):
-        return {f"listing:issue:{self.issue.pk}"}
+        return {t.listing("issue", self.issue.pk)}
 
     def get_context_data(self, **kwargs):
         subissues = self.issue.children.all()

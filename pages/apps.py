@@ -8,13 +8,13 @@ class PagesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from briefs.pagecache import invalidate_public_pages
+        from serving import invalidate_everything
 
         from .models import Page
 
         # The footer links every page and each page is cached whole: an edit must show at once.
         def changed(sender, **kwargs):
-            invalidate_public_pages()
+            invalidate_everything()
 
         post_save.connect(changed, sender=Page, dispatch_uid="pages-changed-save", weak=False)
         post_delete.connect(changed, sender=Page, dispatch_uid="pages-changed-delete", weak=False)

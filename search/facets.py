@@ -15,9 +15,10 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerFi
 from django.utils import timezone
 
 from briefs.models import Brief, BriefIssue, ExpertQuote
-from briefs.pagecache import remember
 from experts.models import Expert
 from issues.models import descendant_ids_from
+from serving import remember
+from serving.tags import every
 
 from .forms import LATEST, day_start
 
@@ -127,7 +128,7 @@ def _years():
     brief's (one indexed query, remembered until a brief is published, moved or withdrawn)."""
     (oldest,) = remember(
         "search:oldest-live",
-        {"briefs"},
+        {every("brief")},
         lambda: (Brief.objects.live().order_by("published_at").values_list("published_at", flat=True).first(),),
     )
     now = timezone.localtime().year

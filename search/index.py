@@ -22,8 +22,6 @@ from django.utils.html import strip_tags
 MARK_START, MARK_END = "\ue000", "\ue001"
 UNMARK = {ord(MARK_START): None, ord(MARK_END): None}
 
-# A page-cache tag (briefs/pagecache) for pages showing facet counts (the /briefs/ archive).
-FACETS_TAG = "search-facets"
 
 DOCUMENT_FIELDS = ["title", "summary", "people", "quotes", "body", "folded"]
 
@@ -211,9 +209,10 @@ def _facets_changed(sender, raw=False, action=None, **kwargs):
     """The archive's cached pages show expert counts: a quote or an author changes them."""
     if raw or action in ("pre_add", "pre_remove", "pre_clear"):
         return
-    from briefs.pagecache import bump
+    from serving import bump
+    from serving.tags import SEARCH_FACETS
 
-    bump({FACETS_TAG})
+    bump({SEARCH_FACETS})
 
 
 def connect_signals():

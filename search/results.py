@@ -16,9 +16,10 @@ from django.utils.safestring import mark_safe
 
 from briefs import listed
 from briefs.models import Brief, BriefIssue, BriefType
-from briefs.pagecache import remember
 from briefs.pagination import by_keys, paginate_or_404
 from issues.models import Issue
+from serving import remember
+from serving.tags import SEARCH_FACETS, every
 
 from . import engine, facets, suggest
 from .forms import SORTS, SearchForm
@@ -89,7 +90,7 @@ def issue_options(issues, counts, selected, params):
 
 # What the unfiltered archive's counts follow (briefs/urls.py ARCHIVE_SHOWS: search moves
 # "search-facets" for quotes and authors).
-EVERYTHING_TAGS = {"briefs", "issues", "experts", "types", "search-facets"}
+EVERYTHING_TAGS = {every("brief"), every("issue"), every("expert"), every("type"), SEARCH_FACETS}
 FILTERS = ("q", "issue", "expert", "type", "from", "to")
 
 
@@ -182,7 +183,7 @@ def _read_taxonomy():
 
 def taxonomy():
     """The issues and the types of brief, read once per change of either."""
-    return remember("search:taxonomy", {"issues", "types"}, _read_taxonomy)
+    return remember("search:taxonomy", {every("issue"), every("type")}, _read_taxonomy)
 
 
 def run(request, *, with_text=True):
@@ -215,7 +216,8 @@ def run(request, *, with_text=True):
     shown = facets.filtered(live, filters, trees).with_cards()
     results = engine.ranked(shown, parsed, by_date=by_date)
     if not listing:  # (the archive's unfiltered pages: the paginator remembers their keys)
-        results = engine.Paged(results, lambda keys: by_keys(shown, keys), window, counts.page)
+        cards = Brief.objects.live().with_cards()
+        results = engine.Paged(results, lambda keys: by_keys(cards, keys), window, counts.page)
     page = paginate_or_404(results, params.get("page"), PER_PAGE, count=found, **listing)
     # The page's briefs as their keys: cards are kept fragments (briefs/listed.py), so the briefs
     # are read only for cards missing or out of date.

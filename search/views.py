@@ -18,7 +18,15 @@ class SearchView(TemplateView):
             # Recorded when the response is closed, after the server has sent it: the reader never
             # waits for the log (on SQLite its commit is a disk flush).
             record = functools.partial(record_search, query=context["query"], found=context["found"])
-            response._resource_closers.append(record)
+            close = response.close
+
+            def close_and_record():
+                try:
+                    close()
+                finally:
+                    record()
+
+            response.close = close_and_record
         return response
 
     def get_context_data(self, **kwargs):

@@ -11,6 +11,7 @@ function registered with ``on_recovery()`` runs (the page cache starts a new gen
 """
 
 import logging
+import os
 import threading
 import time
 
@@ -158,4 +159,4 @@ class FileBasedCache(ResilientCacheMixin, _FolderCache):
 
     def __init__(self, dir, params):
         super().__init__(dir, params)
-        self._resilient_location = self._dir
+        self._resilient_location = os.path.abspath(dir)  # as Django's backend names its folder

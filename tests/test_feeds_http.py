@@ -140,7 +140,7 @@ def test_an_uncached_feed_is_compressed_once_per_version(client, world, fmt, set
     feed rendered and compressed once: polling readers cost no rendering and no compression."""
     import django.middleware.gzip
 
-    from briefs import pagecache
+    from serving import pages as pagecache
 
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     for _ in range(3):

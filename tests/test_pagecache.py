@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from briefs import workflow
-from briefs.pagecache import seconds_until_next_change
+from serving.schedule import seconds_until_next_change
 from tests.factories import BriefFactory, EditorFactory, ExpertQuoteFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_a_hit_is_served_compressed_without_compressing_again(client, site, monk
 
     import django.middleware.gzip
 
-    from briefs import pagecache
+    from serving import pages as pagecache
 
     plain = client.get(site["brief"])
     first = client.get(site["brief"], HTTP_ACCEPT_ENCODING="gzip, deflate, br")

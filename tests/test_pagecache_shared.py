@@ -12,8 +12,9 @@ import time
 import pytest
 import time_machine
 
-from briefs import pagecache, views
-from briefs.pagecache import purge
+from briefs import views
+from serving import purge
+from serving import store as pagecache
 from tests.factories import BriefFactory, ExpertQuoteFactory, IssueFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_a_page_rendered_while_an_edit_is_saved_is_not_shared(client, brief, mon
 
 def test_a_page_with_more_tags_than_a_header_holds_is_kept_here_only(client, brief, monkeypatch,
                                                                       django_assert_num_queries):  # fmt: skip
-    from briefs.pagecache import shared
+    from serving import shared
 
     monkeypatch.setattr(shared, "MAX_HEADER_LENGTH", 20)
     first = client.get("/")
@@ -191,7 +192,7 @@ def test_each_purge_is_sent_again_a_moment_later(brief, sink, settings, django_c
 
 def test_dropping_everything_purges_every_page(sink, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        pagecache.invalidate_public_pages()
+        pagecache.invalidate_everything()
     assert any("site" in tags for tags in sink.tags())
 
 
@@ -224,7 +225,7 @@ def test_a_cache_that_is_down_or_silent_never_breaks_an_edit(brief, settings, ca
     try:
         started = time.monotonic()
         with (
-            caplog.at_level(logging.WARNING, logger="briefs.pagecache.purge"),
+            caplog.at_level(logging.WARNING, logger="serving.purge"),
             django_capture_on_commit_callbacks(execute=True) as callbacks,
         ):
             brief.title = "Militias halt attacks"

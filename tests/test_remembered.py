@@ -218,7 +218,7 @@ def test_feeds_follow_publication_in_their_scope_and_the_clock(client):
 
 def test_fragments_are_kept_with_their_own_tags_and_never_when_an_edit_overlapped_the_render():
     # briefs/pagecache/fragments.py keeps a page's missing fragments in one write (keep_many).
-    from briefs.pagecache import bump, fragments
+    from serving import bump, fragments
 
     rendered = []
 

@@ -149,7 +149,7 @@ def test_files_and_index_are_served_from_the_cache_until_what_they_list_changes(
 def test_a_file_hit_reads_a_few_versions_not_one_per_brief(client, monkeypatch):
     """A file names up to 2,000 briefs; a hit checks the site-wide tags it follows, not each brief's
     (which made a hit five times dearer than a page's), and a slug change still shows at once."""
-    from briefs.pagecache import versions
+    from serving import versions
 
     briefs = [BriefFactory(slug=f"listed-{n}") for n in range(30)]
     client.get("/sitemap-briefs.xml")

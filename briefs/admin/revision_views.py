@@ -218,7 +218,16 @@ class RevisionViewsMixin(BriefObjectMixin):
             request, brief, change=True, fields=flatten_fieldsets(self.get_fieldsets(request, brief))
         )
         form = form_class(data, request.FILES, instance=brief)
-        formsets, _ = self._create_formsets(request, brief, change=True)
+        formsets = [
+            FormSet(
+                data,
+                request.FILES,
+                instance=brief,
+                prefix=FormSet.get_default_prefix(),
+                queryset=inline.get_queryset(request),
+            )
+            for FormSet, inline in self.get_formsets_with_inlines(request, brief)
+        ]
         if not (form.is_valid() and all_valid(formsets)):
             context = self._context(request, brief, "Preview unavailable", form=form, formsets=formsets)
             return TemplateResponse(request, "admin/briefs/brief/preview_errors.html", context, status=400)

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from serving import invalidate_everything
+
 from .. import presence
 from ..conflicts import stale_edit_form
 from ..models import Brief, ExpertQuote, RelatedLink
-from ..pagecache import invalidate_public_pages
 from ..revisions import (
     apply_data,
     data_from_forms,
@@ -164,7 +165,7 @@ class RevisionAdminMixin(RevisionViewsMixin):
             changed = {name: getattr(obj, name) for name in WORKFLOW_STATE_FIELDS if name in form.changed_data}
             if changed:
                 Brief.objects.filter(pk=obj.pk).update(**changed)
-                invalidate_public_pages()  # update() sends no signal; the dates change what readers see
+                invalidate_everything()  # update() sends no signal; the dates change what readers see
             return
         if change:
             ensure_baseline(brief=obj)

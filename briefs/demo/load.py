@@ -18,9 +18,9 @@ from django.utils import timezone
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
+from serving import invalidate_everything
 
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
-from ..pagecache import invalidate_public_pages
 from .content import BRIEF_TYPES, EXPERTS, INSTITUTE, ISSUES
 from .generate import brief_specs
 from .pictures import sync_picture
@@ -284,6 +284,6 @@ def load_demo(*, debug, now=None):
         experts = load_experts(report, issues)
         load_briefs(report, types=types, issues=issues, experts=experts, now=now)
         ensure_demo_login(report, debug=debug)
-        invalidate_public_pages()  # quotes and links are written with bulk_create, which sends no signals
+        invalidate_everything()  # quotes and links are written with bulk_create, which sends no signals
         search_index.rebuild()  # for the same reason (#12)
     return report

@@ -19,10 +19,10 @@ from django.utils.text import slugify
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
+from serving import invalidate_everything
 
 from .. import workflow
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
-from ..pagecache import invalidate_public_pages
 from ..richtext import sanitize_html
 from .issues import split_issues
 from .parser import ExportError, ParsedBrief
@@ -114,7 +114,7 @@ def apply_plans(*, plans, on_progress=None, user=None):
                 with _saving(plan):
                     _save_links(briefs[index], plan.links, briefs)
         if any(plan.action != UNCHANGED for plan in plans):
-            invalidate_public_pages()  # bulk_create sends no signals
+            invalidate_everything()  # bulk_create sends no signals
             search_index.index_briefs(brief.pk for brief in briefs.values())  # nor to search (#12)
     return [briefs[index] for index in range(len(plans))]
 

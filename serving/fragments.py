@@ -16,8 +16,10 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from . import edits, get_many_kept, keep_many, next_change_timestamp, remembered_until
-from . import tags as page_tags
+from . import collect
+from .schedule import next_change_timestamp, remembered_until
+from .store import edits, get_many_kept, keep_many
+from .tags import SITE
 
 PREFIX = "fragment:v1"
 
@@ -32,7 +34,9 @@ class Fragment(NamedTuple):
 def kept(names, render):
     """``{name: Fragment}`` for each of ``names``: those kept and current are read (one read of the
     cache and one of the versions for all of them); ``render(missing names)`` makes the others as
-    ``{name: (value, tags)}``, which are kept for the next page (one write for them all)."""
+    ``{name: (value, tags)}`` (``tags``: what they show that is not loaded while rendering them),
+    which are kept for the next page (one write for them all). The page being rendered depends on
+    what every fragment shows."""
     keys = {name: f"{PREFIX}:{name}" for name in names}
     found = get_many_kept(list(keys.values()))
     fragments = {name: Fragment(*found[key]) for name, key in keys.items() if key in found}
@@ -43,10 +47,20 @@ def kept(names, render):
         rendered = render(missing)
         due = remembered_until(now, next_change_timestamp(now))
         for name, (value, tags) in rendered.items():
-            fragments[name] = Fragment(value, frozenset({*tags, page_tags.SITE}))
+            fragments[name] = Fragment(value, frozenset({*tags, SITE} - {None}))
         keep_many(
-            {keys[name]: (tuple(fragments[name]), fragments[name].page_tags) for name in rendered},
+            {keys[name]: (fragments[name].value, fragments[name].page_tags) for name in rendered},
             due,
             edits_before=edits_before,
         )
+    for fragment in fragments.values():
+        collect.depends_on_all(fragment.page_tags)
     return fragments
+
+
+def collected(render_one):
+    """``render_one()`` -> (value, tags it declares), with the tags of every object it loaded: for
+    ``kept``'s ``render`` (each fragment collects on its own, so it carries only what it shows)."""
+    with collect.collecting() as shown:
+        value, tags = render_one()
+    return value, {*shown, *tags}
