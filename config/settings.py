@@ -433,7 +433,3 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-
-# --- Benchmark: the floor view (serving/floor.py), a file of bytes served from memory at /_bench/floor/.
-# Only `make bench` sets it; without it the URL does not exist.
-BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
