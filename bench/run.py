@@ -10,6 +10,7 @@
 3. **Floor**: /_bench/floor/ (serving/floor.py), the brief page's bytes from memory through the same
    middleware and gunicorn: what serving a page costs when the page itself costs nothing. A pass of
    it is measured just before each page (the machine's load changes), and every ratio is over that.
+   It exists only under the bench's settings (config.bench_settings), which gunicorn starts with.
 4. **Over HTTP**: gunicorn (2 sync workers, DEBUG off, collected static files) loaded by
    ``wrk -t2 -c16``: every page as a **hit** (page cache on, warmed) and as a **miss** (a second
    gunicorn with PUBLIC_PAGE_CACHE_SECONDS=0; other caches stay on), each without and with
@@ -565,6 +566,8 @@ def fill(database, env, mode="full"):
 
 
 class Gunicorn:
+    """gunicorn with production's settings plus the floor view (config.bench_settings: /_bench/floor/)."""
+
     def __init__(self, env, tmp, name):
         self.env, self.tmp, self.name = env, tmp, name
         self.port = free_port()
@@ -576,8 +579,9 @@ class Gunicorn:
             "--no-control-socket", "--timeout", "60", "--log-level", "warning",
         ]  # fmt: skip
         with open(self.tmp / f"gunicorn-{self.name}.log", "ab") as log:
+            env = {**self.env, "DJANGO_SETTINGS_MODULE": "config.bench_settings"}
             self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

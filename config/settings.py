@@ -2,6 +2,9 @@
 
 Secure by default: DEBUG is off unless ``DEBUG=1``; outside debug and tests there is no
 default SECRET_KEY, so a production deploy without one fails at start-up, not later.
+
+Laid out by concern, one group each, every group opening with what it is for. Every environment
+variable read here is in docs/deploy.md's table (tests/test_settings_documented.py checks).
 """
 
 import datetime
@@ -18,6 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name, default=False):
+    """``1``, ``true``, ``yes`` or ``on`` (any case) is true; anything else set is false."""
     value = os.environ.get(name)
     if value is None:
         return default
@@ -25,9 +29,21 @@ def env_bool(name, default=False):
 
 
 def env_list(name, default=""):
+    """A comma-separated list, blanks around and between items dropped."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default):
+    """``int()`` of the variable, else of ``default``; a value that is not a number fails at start-up."""
+    return int(os.environ.get(name, default))
+
+
+def env_float(name, default):
+    """``float()`` of the variable, else of ``default``."""
+    return float(os.environ.get(name, default))
+
+
+# --- Core: debug, the secret key, the host names served and the site's own address ---------------
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG")
 
@@ -44,6 +60,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "Dossier")
 
+# --- Applications: Django's, third parties', then ours ---------------------------------------------
+# Order matters: whitenoise.runserver_nostatic before staticfiles (runserver then leaves static files
+# to whitenoise), and where two apps have a template or static file of the same name, the earlier wins.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,9 +79,22 @@ INSTALLED_APPS = [
     "experts",
     "briefs",
     "serving",
+    "config.apps.SignInProtectionConfig",  # django-axes, login lock-outs (#10, config/apps.py)
+    "django_tasks_db",  # Django's tasks framework, kept in the database: the alerts worker's queue (#15)
+    "subscriptions",
+    "imagekit",  # picture renditions (#13)
+    "pictures",
+    "pages",
+    "search",
 ]
+if TESTING:  # a content type as small as one can be, showing what the cache layer gives it (#21)
+    INSTALLED_APPS.append("tests.pagetype")
 
+# --- Middleware: what every request passes through, outermost first ---------------------------------
 MIDDLEWARE = [
+    # The request log wraps every other middleware: it times the whole request and sees the final
+    # status, even of a request refused for a bad Host header before any view runs.
+    "config.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -73,11 +105,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Signs staff out after STAFF_SESSION_IDLE_MINUTES without an admin request.
+    "config.security.StaffIdleTimeoutMiddleware",
+    # Public pages from the page cache before their URL is resolved (serving/pages.py).
+    "serving.pages.PageCacheMiddleware",
+    # django-axes: answers a locked-out login with the lock-out page; must come last.
+    "axes.middleware.AxesMiddleware",
 ]
 
+# --- URLs and templates: where requests are routed and pages rendered -------------------------------
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# The admin's path: moving it off /admin/ spares the login form most scripted attempts.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 TEMPLATES = [
     {
@@ -96,7 +137,7 @@ TEMPLATES = [
     },
 ]
 
-# SQLite by default so `make run` works on a bare machine; DATABASE_URL selects PostgreSQL.
+# --- Database: SQLite by default so `make run` works on a bare machine; DATABASE_URL selects PostgreSQL.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -112,9 +153,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "serving.postgresql"  # Django's, failing fast during an outage
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 2)),
-        options=f"-c statement_timeout={int(os.environ.get('DATABASE_STATEMENT_TIMEOUT', 10)) * 1000}",
-        pool={"timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", 2))},
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 2),
+        options=f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT', 10) * 1000}",
+        pool={"timeout": env_float("DATABASE_POOL_TIMEOUT", 2)},
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes share the file (gunicorn's workers, the alerts worker, manage.py): in WAL
@@ -125,12 +166,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         timeout=20,
     )
-DATABASE_RETRY_SECONDS = float(os.environ.get("DATABASE_RETRY_SECONDS", 2))
+# After a failed connection, requests fail at once for this long (serving/postgresql).
+DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache and page cache: what is kept, for how long, and which caches in front are told of edits -
 # The cache is shared by every process that serves or edits the site, so that whether a cached page
-# is still current is decided the same way everywhere (serving/). Redis when REDIS_URL is
+# is still current is decided the same way everywhere (serving/pages.py). Redis when REDIS_URL is
 # set (shared by several app servers); otherwise a folder of files shared by this machine's processes
 # (gunicorn workers, management commands). Both treat an unreachable cache as a miss (serving/cache.py).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -153,77 +196,68 @@ else:
         "default": {
             "BACKEND": "serving.cache.FileBasedCache",
             "LOCATION": str(CACHE_DIR),
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", 5000))},
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
         }
     }
 
 # Public pages are cached whole for at most this long (less when a scheduled brief is due sooner,
-# dropped at once on any edit: serving/). 0 turns the page cache off.
-PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", 300))
+# dropped at once on any edit: serving). 0 turns the page cache off.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 # What uncached pages derive from many rows (listing counts, suggestions, the next scheduled change)
 # is remembered per change for at most this long (serving.remember); 0 turns it off.
-REMEMBER_SECONDS = int(os.environ.get("REMEMBER_SECONDS", 3600))
+REMEMBER_SECONDS = env_int("REMEMBER_SECONDS", 3600)
 
+# Caches in front (#14): Varnish or a CDN keeps public pages by their tags. After every edit the app
+# sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
+# See serving/purge.py and deploy/varnish/default.vcl.
+CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
+CACHE_PURGE_TIMEOUT = env_float("CACHE_PURGE_TIMEOUT", 2)
+# ... and again this much later: a page sent just as the edit committed may reach the cache after it.
+CACHE_PURGE_REPEAT_SECONDS = env_float("CACHE_PURGE_REPEAT_SECONDS", 2)
+
+# --- Sign-in: passwords, login lock-outs, staff sessions, the client's address (#10) ---------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Editors' accounts are worth stealing: passwords of at least 12 characters (Django's default is 8).
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, counts failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out: after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
+# further attempts are refused for LOGIN_LOCKOUT_MINUTES; editors unlock sooner in the admin
+# (Axes -> Access attempts: delete the row). Kept in the database, so it holds without Redis.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per user, and per address
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+# A lock-out ends LOGIN_LOCKOUT_MINUTES after it began: trying again meanwhile does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False  # our request log already has one line per request
+# Addresses of the reverse proxies (nginx on the same host by default) whose X-Real-IP header
+# names the client; from anywhere else the connection's own address counts.
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
+STAFF_SESSION_IDLE_MINUTES = env_int("STAFF_SESSION_IDLE_MINUTES", 60)
 
-LANGUAGE_CODE = "en-us"
-# Brief URLs carry the publication date in the institute's own time zone.
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Locally, whitenoise serves straight from the apps' static folders (no collectstatic needed).
-WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or TESTING
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
-
-# Django 6.1's MAILERS: mail is printed to the console locally and sent by SMTP (EMAIL_HOST, ...)
-# in production; EMAIL_BACKEND picks another backend.
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "EMAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG or TESTING
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
-        "OPTIONS": {
-            key.lower(): os.environ[f"EMAIL_{key}"]
-            for key in ("HOST", "PORT", "HOST_USER", "HOST_PASSWORD")
-            if os.environ.get(f"EMAIL_{key}")
-        },
-    }
-}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
-
-# Django's defaults already send nosniff, same-origin referrers and X-Frame-Options: DENY;
-# HTTPS-only settings switch on outside debug.
+# --- Security headers: HTTPS only outside debug, and a Content-Security-Policy everywhere ----------
+# Django's defaults already send nosniff, same-origin referrers and X-Frame-Options: DENY.
 if not (DEBUG or TESTING):
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
@@ -241,6 +275,34 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# --- Language and time: brief URLs carry the publication date in the institute's own time zone -----
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and media: where they are written and how the app serves them ---------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Locally, whitenoise serves straight from the apps' static folders (no collectstatic needed).
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or TESTING
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Browsers apply the feeds' XSLT stylesheet only when it is served as XSLT (we send nosniff).
+WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
+
+# --- Content: tags, rich text, pictures, and limits on what editors upload or import ---------------
 TAGGIT_CASE_INSENSITIVE = True
 
 # Rich text: CKEditor 5 in the admin. Its toolbar offers only what the sanitiser keeps
@@ -275,53 +337,81 @@ CKEDITOR_5_CONFIGS = {
     },
 }
 
+# Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
+# renders: a page asks for a rendition's URL without touching storage or the cache.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
-# --- Hardening (#10): login protection, staff sessions, client addresses, request logs, uploads ---
-# Kept in one block so other settings stay where they were. Middleware and apps are appended.
-INSTALLED_APPS += ["config.apps.SignInProtectionConfig"]  # django-axes (config/apps.py)
-# The request log wraps every other middleware: it times the whole request and sees the final
-# status, even of a request refused for a bad Host header before any view runs.
-MIDDLEWARE.insert(0, "config.requestlog.RequestLogMiddleware")
-MIDDLEWARE += [
-    # Signs staff out after STAFF_SESSION_IDLE_MINUTES without an admin request.
-    "config.security.StaffIdleTimeoutMiddleware",
-    # Public pages from the page cache before their URL is resolved (serving/pages.py).
-    "serving.pages.PageCacheMiddleware",
-    # django-axes: answers a locked-out login with the lock-out page; must come last.
-    "axes.middleware.AxesMiddleware",
-]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses logins while locked out, counts failures
-    "django.contrib.auth.backends.ModelBackend",
-]
-# The admin's path: moving it off /admin/ spares the login form most scripted attempts.
-ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
-# Lock-out: after LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
-# further attempts are refused for LOGIN_LOCKOUT_MINUTES; editors unlock sooner in the admin
-# (Axes -> Access attempts: delete the row). Kept in the database, so it holds without Redis.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 30)))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks: per user, and per address
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_RESET_ON_SUCCESS = True
-# A lock-out ends LOGIN_LOCKOUT_MINUTES after it began: trying again meanwhile does not extend it.
-AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
-AXES_VERBOSE = False  # our request log already has one line per request
-# Addresses of the reverse proxies (nginx on the same host by default) whose X-Real-IP header
-# names the client; from anywhere else the connection's own address counts.
-TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "127.0.0.1,::1")
-STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", 60))
-# Editors' accounts are worth stealing: passwords of at least 12 characters (Django's default is 8).
-for _validator in AUTH_PASSWORD_VALIDATORS:
-    if _validator["NAME"].endswith(".MinimumLengthValidator"):
-        _validator["OPTIONS"] = {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", 12))}
-# Request logs: one JSON line per request on stdout in production (config/requestlog.py);
-# LOG_FORMAT=text gives plain lines (the default with DEBUG).
+# Expert photos: at most this many bytes and pixels; they are re-encoded on upload (experts/photos.py).
+PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 25_000_000)
+# import_briefs refuses an export file larger than this (a brief is a few KB; 2 MB is generous).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
+# --- Email: printed to the console locally, sent by SMTP in production; EMAIL_BACKEND picks another.
+# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
+# warning (briefs/notifications.py).
+_smtp_backend = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG or TESTING else _smtp_backend
+)
+_mail_options = {
+    "host": os.environ.get("EMAIL_HOST"),
+    "port": os.environ.get("EMAIL_PORT"),
+    "host_user": os.environ.get("EMAIL_HOST_USER"),
+    "host_password": os.environ.get("EMAIL_HOST_PASSWORD"),
+}
+_mail_options = {option: value for option, value in _mail_options.items() if value}
+if _mail_backend == _smtp_backend:
+    # Django 6.1's SMTP mailer calls them username and password, and wants the port as a number: a
+    # mailer given an option it does not know raises InvalidMailer on every send.
+    _renamed = {"host_user": "username", "host_password": "password"}
+    _mail_options = {_renamed.get(option, option): value for option, value in _mail_options.items()}
+    if "port" in _mail_options:
+        _mail_options["port"] = int(_mail_options["port"])
+    _mail_options["use_tls"] = env_bool("EMAIL_USE_TLS", False)
+    # A server that accepts the connection but never answers must not hold a worker.
+    _mail_options["timeout"] = env_float("EMAIL_TIMEOUT", 10)
+elif _mail_backend.startswith("django.core.mail.backends."):
+    _mail_options = {}  # console, locmem, file and dummy take no SMTP options
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dossier@localhost")
+
+# --- Tasks and email alerts (#15): the queue, and how often and how much the alerts worker sends ---
+# The worker is `manage.py alerts_worker` (django-tasks-db's db_worker plus the alerts' sweep),
+# started by `make run` and by systemd in production (README, "Email alerts").
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+ALERTS = {
+    # The sweep runs at least this often; a scheduled brief wakes it at its own second.
+    "SWEEP_SECONDS": env_int("ALERTS_SWEEP_SECONDS", 60),
+    # SMTP errors: retried after BASE, 4x BASE, 16x BASE ... seconds, at most ATTEMPTS times.
+    "RETRY_BASE_SECONDS": env_int("ALERTS_RETRY_BASE_SECONDS", 60),
+    "ATTEMPTS": env_int("ALERTS_ATTEMPTS", 5),
+    # Emails one send run sends before it hands over to the next run (keeps a run short).
+    "BATCH": env_int("ALERTS_BATCH", 500),
+    # Emails claimed (and recorded as sent) per database commit; a crash loses at most this many.
+    "CLAIM_CHUNK": env_int("ALERTS_CLAIM_CHUNK", 25),
+    # A brief live for longer than this when first seen (the worker was down) is old news: not sent.
+    "ANNOUNCE_WITHIN_HOURS": env_int("ALERTS_ANNOUNCE_WITHIN_HOURS", 24),
+    # Digests go out at this hour, site time (weekly ones on Mondays).
+    "DIGEST_HOUR": env_int("ALERTS_DIGEST_HOUR", 7),
+    # Confirmation emails per address and per client per hour; unconfirmed sign-ups live this long.
+    "CONFIRMATIONS_PER_ADDRESS": env_int("ALERTS_CONFIRMATIONS_PER_ADDRESS", 3),
+    "CONFIRMATIONS_PER_CLIENT": env_int("ALERTS_CONFIRMATIONS_PER_CLIENT", 10),
+    "CONFIRM_DAYS": 7,
+    # Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP), for the
+    # per-client limit; without it every reader shares the proxy's address.
+    "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
+}
+
+# --- Search (#12): a query is cut (never refused) at this many characters ---------------------------
+SEARCH_MAX_QUERY_LENGTH = 200
+
+# --- Logging: one line per request on stdout, everything else on stderr -----------------------------
+# Request logs are one JSON line per request in production (config/requestlog.py); LOG_FORMAT=text
+# gives plain lines (the default with DEBUG). Warnings and errors with their tracebacks go to stderr,
+# as Django's default, so a management command's own output stays clean. systemd's journal takes both.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
-# Request lines go to stdout; everything else (warnings, errors with their tracebacks) to stderr, as
-# Django's default, so a management command's own output stays clean. systemd's journal takes both.
 _json = {"formatter": "json"} if LOG_FORMAT == "json" else {}
 LOGGING = {
     "version": 1,
@@ -339,84 +429,9 @@ LOGGING = {
         # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # WeasyPrint (PDFs) logs every layout step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-# Expert photos: at most this many bytes and pixels; they are re-encoded on upload (experts/photos.py).
-PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
-PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 25_000_000))
-# import_briefs refuses an export file larger than this (a brief is a few KB; 2 MB is generous).
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024 * 1024))
-
-# --- #9 (after-commit work): the SMTP mailer's options as Django 6.1 names them, and a timeout.
-# Workflow emails are sent after the step commits; a failure is logged and shown to the editor as a
-# warning (briefs/notifications.py). A mailer with an option it does not know (host_user, or host
-# for the console backend) raises InvalidMailer on every send, so the names are mapped here.
-_MAIL_OPTIONS = MAILERS["default"]["OPTIONS"]
-if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-    for _env_name, _option in (("host_user", "username"), ("host_password", "password")):
-        if _env_name in _MAIL_OPTIONS:
-            _MAIL_OPTIONS[_option] = _MAIL_OPTIONS.pop(_env_name)
-    if "port" in _MAIL_OPTIONS:
-        _MAIL_OPTIONS["port"] = int(_MAIL_OPTIONS["port"])
-    _MAIL_OPTIONS["use_tls"] = env_bool("EMAIL_USE_TLS", False)
-    # A server that accepts the connection but never answers must not hold a worker.
-    _MAIL_OPTIONS["timeout"] = float(os.environ.get("EMAIL_TIMEOUT", "10"))
-elif MAILERS["default"]["BACKEND"].startswith("django.core.mail.backends."):
-    _MAIL_OPTIONS.clear()  # console, locmem, file and dummy take no SMTP options
-
-# --- Email alerts (#15): the subscriptions app and Django's tasks framework -----------------------
-# The worker is `manage.py alerts_worker` (django-tasks-db's db_worker plus the alerts' sweep),
-# started by `make run` and by systemd in production (README, "Email alerts").
-INSTALLED_APPS += ["django_tasks_db", "subscriptions"]
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-ALERTS = {
-    # The sweep runs at least this often; a scheduled brief wakes it at its own second.
-    "SWEEP_SECONDS": int(os.environ.get("ALERTS_SWEEP_SECONDS", 60)),
-    # SMTP errors: retried after BASE, 4x BASE, 16x BASE ... seconds, at most ATTEMPTS times.
-    "RETRY_BASE_SECONDS": int(os.environ.get("ALERTS_RETRY_BASE_SECONDS", 60)),
-    "ATTEMPTS": int(os.environ.get("ALERTS_ATTEMPTS", 5)),
-    # Emails one send run sends before it hands over to the next run (keeps a run short).
-    "BATCH": int(os.environ.get("ALERTS_BATCH", 500)),
-    # Emails claimed (and recorded as sent) per database commit; a crash loses at most this many.
-    "CLAIM_CHUNK": int(os.environ.get("ALERTS_CLAIM_CHUNK", 25)),
-    # A brief live for longer than this when first seen (the worker was down) is old news: not sent.
-    "ANNOUNCE_WITHIN_HOURS": int(os.environ.get("ALERTS_ANNOUNCE_WITHIN_HOURS", 24)),
-    # Digests go out at this hour, site time (weekly ones on Mondays).
-    "DIGEST_HOUR": int(os.environ.get("ALERTS_DIGEST_HOUR", 7)),
-    # Confirmation emails per address and per client per hour; unconfirmed sign-ups live this long.
-    "CONFIRMATIONS_PER_ADDRESS": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_ADDRESS", 3)),
-    "CONFIRMATIONS_PER_CLIENT": int(os.environ.get("ALERTS_CONFIRMATIONS_PER_CLIENT", 10)),
-    "CONFIRM_DAYS": 7,
-    # Behind a proxy, the request header holding the reader's address (e.g. HTTP_X_REAL_IP), for the
-    # per-client limit; without it every reader shares the proxy's address.
-    "CLIENT_IP_HEADER": os.environ.get("ALERTS_CLIENT_IP_HEADER", ""),
-}
-
-# --- The institute's public face (#13): site pages, image renditions, PDFs, social cards. ---
-INSTALLED_APPS += ["imagekit", "pictures", "pages"]
-# Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
-# renders: a page asks for a rendition's URL without touching storage or the cache.
-IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
-IMAGEKIT_CACHEFILE_DIR = "renditions"
-# WeasyPrint logs every layout step at INFO.
-LOGGING.setdefault("loggers", {}).update({"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}})
-# Browsers apply the feeds' XSLT stylesheet only when it is served as XSLT (we send nosniff).
-WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
-
-# --- Search (#12): the search app (index upkeep, /search/, the search log) -------------------------
-INSTALLED_APPS += ["search"]
-# A query is cut (never refused) at this many characters.
-SEARCH_MAX_QUERY_LENGTH = 200
-
-# --- Caches in front (issue #14): Varnish or a CDN keeps public pages by their tags. After every edit
-# the app sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
-# See serving/purge.py and deploy/varnish/default.vcl.
-CACHE_PURGE_URLS = [url.strip() for url in os.environ.get("CACHE_PURGE_URLS", "").split(",") if url.strip()]
-CACHE_PURGE_TIMEOUT = float(os.environ.get("CACHE_PURGE_TIMEOUT", 2))
-# ... and again this much later: a page sent just as the edit committed may reach the cache after it.
-CACHE_PURGE_REPEAT_SECONDS = float(os.environ.get("CACHE_PURGE_REPEAT_SECONDS", 2))
-
-# The benchmark's floor view (serving/floor.py): a file of bytes served from memory at /_bench/floor/.
-# Only `make bench` sets it; without it the URL does not exist.
-BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")

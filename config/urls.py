@@ -5,7 +5,6 @@ from django.urls import include, path
 from django.views.decorators.http import require_POST
 
 from briefs.preview import shared_preview
-from serving import floor
 from serving.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} editorial"
@@ -35,7 +34,6 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("search/", include("search.urls")),
     path("", include("briefs.urls")),
-    *floor.urlpatterns(),  # the benchmark's floor, only with BENCH_FLOOR_FILE
 ]
 
 if settings.DEBUG:
