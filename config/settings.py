@@ -206,6 +206,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 # What uncached pages derive from many rows (listing counts, suggestions, the next scheduled change)
 # is remembered per change for at most this long (serving.remember); 0 turns it off.
 REMEMBER_SECONDS = env_int("REMEMBER_SECONDS", 3600)
+# Tag moves an edit could not write to Redis wait in the database; each process looks for them at most
+# this often before serving a kept page (serving/journal.py). 0: only when it sees Redis come back
+# (the test suite's default: a look is a query, which would move the pinned query counts).
+CACHE_JOURNAL_SECONDS = env_float("CACHE_JOURNAL_SECONDS", 0 if TESTING else 1)
 
 # Caches in front (#14): Varnish or a CDN keeps public pages by their tags. After every edit the app
 # sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).

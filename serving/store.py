@@ -17,7 +17,8 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
 
-from . import purge, versions
+from . import journal, purge, versions
+from .cache import on_recovery
 from .tags import ANY, SITE
 
 
@@ -34,15 +35,38 @@ setting_changed.connect(_reset_store)
 
 def bump(tags):
     """Move ``tags`` now, and again when the current transaction commits (a reader rendering a page
-    before the commit would otherwise store the old content under the new versions)."""
+    before the commit would otherwise store the old content under the new versions). If the cache
+    cannot take them, they are recorded with the edit and moved when it answers (journal.py)."""
     tags = {*tags, ANY}
-    versions.store().bump(tags)
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: versions.store().bump(tags))
-        transaction.on_commit(lambda: purge.send(tags))  # caches in front refetch committed data only
+        journal.move(tags)  # recorded in the edit's transaction if the cache is away
+
+        def committed():
+            if not versions.store().bump(tags):
+                journal.record(tags)  # the cache went away since (a second record is harmless)
+            purge.send(tags)  # caches in front refetch committed data only
+
+        transaction.on_commit(committed)
     else:
+        journal.move(tags)
         purge.send(tags)
+
+
+def _recovered():
+    """Writes made while the cache was unreachable could not move any version: this process saw the
+    outage, so everything kept before it goes, and what was recorded meanwhile is moved."""
+    versions.store().bump({SITE, ANY})
+    journal.check(force=True)
+
+
+on_recovery(_recovered)
+
+
+def current_versions():
+    """The shared versions, once pending moves (journal.py) have been looked for."""
+    journal.check()
+    return versions.store()
 
 
 def invalidate_everything():
@@ -54,7 +78,7 @@ def invalidate_everything():
 def generation():
     """A string that changes with every public edit (for feeds' keys and ETags); a fresh random one
     when the versions cannot be read, so nothing is reused while the cache is down."""
-    found = versions.store().get([versions.EDITED_AT, SITE, ANY])
+    found = current_versions().get([versions.EDITED_AT, SITE, ANY])
     if found is None:
         return f"0-unreadable-{uuid.uuid4().hex}"
     return f"{found[versions.EDITED_AT]}-{found[ANY]}-{found[SITE]}"
@@ -68,7 +92,7 @@ def generation_started(value):
 
 def edits():
     """The version of ``any`` (``None`` if unreadable): read it before rendering, give it to ``keep()``."""
-    found = versions.store().get([ANY])
+    found = current_versions().get([ANY])
     return None if found is None else found[ANY]
 
 
@@ -110,7 +134,7 @@ def get_many_kept(keys):
     entries.update(shared)
     now = timezone.now().timestamp()
     stamps = {tag for _value, _due, entry_stamps in entries.values() for tag in entry_stamps}
-    current = versions.store().get(list(stamps)) if stamps else {}
+    current = current_versions().get(list(stamps)) if stamps else {}
     found = {}
     for key, entry in entries.items():
         value, due, entry_stamps = entry
@@ -127,7 +151,7 @@ def _current(entry):
     _value, due, stamps = entry
     if timezone.now().timestamp() >= due:
         return False
-    return not stamps or versions.store().get(list(stamps)) == stamps  # None: versions unreadable
+    return not stamps or current_versions().get(list(stamps)) == stamps  # None: versions unreadable
 
 
 def _copy(key, entry):

@@ -90,10 +90,12 @@ class SharedMemoryVersions:
         return {tag: SLOT.unpack_from(mapped, self._offset(tag))[0] for tag in tags}
 
     def bump(self, tags):
+        """Move ``tags`` (in memory every process maps: it cannot fail). Returns True."""
         mapped = self._mapped()
         for tag in tags:
             SLOT.pack_into(mapped, self._offset(tag), _new_version())
         SLOT.pack_into(mapped, self._offset(EDITED_AT), _edit_time())
+        return True
 
 
 class CacheVersions:
@@ -116,8 +118,10 @@ class CacheVersions:
         return {tag: found.get(key, 0) for tag, key in zip(tags, keys, strict=True)}
 
     def bump(self, tags):
+        """Move ``tags``; returns whether the cache took the new versions (serving/journal.py keeps
+        them in the database when it did not)."""
         versions = {self.prefix + tag: _new_version() for tag in tags}
-        cache.set_many({**versions, self.prefix + EDITED_AT: _edit_time()}, None)
+        return not cache.set_many({**versions, self.prefix + EDITED_AT: _edit_time()}, None)
 
 
 _store = None

@@ -101,6 +101,32 @@ def test_a_paused_redis_never_serves_what_an_edit_made_meanwhile_replaced(start_
             assert "Retitled during a partition" in body and "Militias resume attacks" not in body, url
 
 
+def test_an_edit_made_from_a_shell_while_redis_is_paused_is_on_every_page_once_it_answers(
+    start_server, database_url, redis_server
+):
+    """No web request during the pause, so no web process sees the outage: the shell's edit could
+    not move any version in Redis, and is kept in the database (serving/journal.py) until the first
+    process to look after Redis answers moves its tags (within CACHE_JOURNAL_SECONDS, 1 s)."""
+    server = start_server(database_url, redis_url=redis_server.url)
+    for url in TITLED * 2:
+        assert "Militias resume attacks on US forces" in server.get(url).body, url
+    assert all(server.get(url).header("X-Page-Cache") == "hit" for url in TITLED if not url.startswith("/feed"))
+
+    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    try:
+        manage(server.env, code="from briefs.models import Brief; b = Brief.objects.get(slug='brief-0'); "
+               "b.title = 'Retitled from a shell'; b.save()")  # fmt: skip
+        pending = manage(server.env, code="from serving.models import PendingMove; print(PendingMove.objects.count())")
+        assert int(pending) >= 1, "the edit's tags should wait in the database"
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+    time.sleep(1.5)  # CACHE_JOURNAL_SECONDS, and a margin
+    stale = [url for _ in range(3) for url in TITLED if "Retitled from a shell" not in server.get(url).body]
+    assert stale == []
+    left = manage(server.env, code="from serving.models import PendingMove; print(PendingMove.objects.count())")
+    assert int(left) == 0, "the pending moves should be applied and forgotten"
+
+
 @pytest.fixture
 def proxied_postgres(postgres_database):
     proxy = TcpProxy().start()
