@@ -19,7 +19,8 @@ readers see it only once the revision is published.
 The brief's own row (and its quote/link rows) is always the live copy. On a brief that is not
 published, a save writes the row and records a revision already *applied*. On a published
 brief, a save records a *pending* revision and leaves the row alone, so readers keep the live
-version until ``publish_revision`` applies it.
+version until ``publish_revision`` applies it. ``briefs.edits.save_edit`` is where an edit is
+saved by that rule.
 """
 
 import secrets
@@ -191,11 +192,6 @@ def working_copy(brief):
     """What editors keep editing: the pending revision's data, else the live row's content."""
     pending = pending_revision(brief)
     return pending.data if pending else snapshot(brief)
-
-
-def is_edited_as_pending(brief):
-    """Whether saves of this brief become pending revisions (it is published: readers see the row)."""
-    return Brief.objects.filter(pk=brief.pk, status=Brief.Status.PUBLISHED).exists()
 
 
 def _next_number(brief):
