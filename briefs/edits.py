@@ -197,9 +197,9 @@ def validate(brief, data, dates):
     ]
     for key, label, model, target in rows:
         for number, row in enumerate(data[key], start=1):
-            values = {f"{target}_id": row[target], **{name: value for name, value in row.items() if name != target}}
+            row_values = {name: value for name, value in row.items() if name != target}
             try:
-                model(brief_id=brief.pk, **values).full_clean(exclude=["brief"])
+                model(brief_id=brief.pk, **{f"{target}_id": row[target]}, **row_values).full_clean(exclude=["brief"])
             except ValidationError as error:
                 errors.setdefault(key, []).append(f"{label} {number}: {' '.join(error.messages)}")
     for key, model in (("authors", Expert), ("issues", Issue)):
