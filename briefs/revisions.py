@@ -19,7 +19,8 @@ readers see it only once the revision is published.
 The brief's own row (and its quote/link rows) is always the live copy. On a brief that is not
 published, a save writes the row and records a revision already *applied*. On a published
 brief, a save records a *pending* revision and leaves the row alone, so readers keep the live
-version until ``publish_revision`` applies it.
+version until ``publish_revision`` applies it. ``briefs.edits.save_edit`` is where an edit is
+saved by that rule.
 """
 
 import secrets
@@ -193,11 +194,6 @@ def working_copy(brief):
     return pending.data if pending else snapshot(brief)
 
 
-def is_edited_as_pending(brief):
-    """Whether saves of this brief become pending revisions (it is published: readers see the row)."""
-    return Brief.objects.filter(pk=brief.pk, status=Brief.Status.PUBLISHED).exists()
-
-
 def _next_number(brief):
     return (Revision.objects.filter(brief=brief).aggregate(n=Max("number"))["n"] or 0) + 1
 
@@ -254,29 +250,46 @@ def apply_data(brief, data, *, fill_expert_titles=False):
     brief.authors.set(Expert.objects.filter(pk__in=data["authors"]))
     brief.issues.set(Issue.objects.filter(pk__in=data["issues"]))
     experts = Expert.objects.in_bulk([q["expert"] for q in data["quotes"]])
-    ExpertQuote.objects.filter(brief=brief).delete()
-    ExpertQuote.objects.bulk_create(
-        ExpertQuote(
-            brief=brief,
-            expert=experts[q["expert"]],
-            text=q["text"],
-            expert_title=q["expert_title"] or (experts[q["expert"]].title if fill_expert_titles else ""),
-            order=q["order"],
-        )
+    quotes = [
+        {
+            "expert_id": q["expert"],
+            "text": q["text"],
+            "expert_title": q["expert_title"] or (experts[q["expert"]].title if fill_expert_titles else ""),
+            "order": q["order"],
+        }
         for q in data["quotes"]
         if q["expert"] in experts
-    )
+    ]
+    write_rows(ExpertQuote, brief, quotes)
     targets = set(
         Brief.objects.filter(pk__in=[link["target_brief"] for link in data["related_links"]]).values_list(
             "pk", flat=True
         )
     )
-    RelatedLink.objects.filter(brief=brief).delete()
-    RelatedLink.objects.bulk_create(
-        RelatedLink(brief=brief, target_brief_id=link["target_brief"], **{f: link[f] for f in LINK_FIELDS})
+    links = [
+        {"target_brief_id": link["target_brief"], **{f: link[f] for f in LINK_FIELDS}}
         for link in data["related_links"]
         if link["target_brief"] is None or (link["target_brief"] in targets and link["target_brief"] != brief.pk)
-    )
+    ]
+    write_rows(RelatedLink, brief, links)
+
+
+def write_rows(model, brief, rows):
+    """Make ``brief``'s quotes or links (``model``) the ``rows`` given (field values, in order).
+
+    The stored rows are reused in order, and only what differs is written: their ids stay, so a change
+    form opened before this write still posts ids that exist (and is refused as stale, not as invalid),
+    and pages showing an unchanged row are not dropped for it.
+    """
+    stored = list(model.objects.filter(brief=brief).order_by("order", "pk"))
+    for row, values in zip(stored, rows, strict=False):
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        for name in changed:
+            setattr(row, name, values[name])
+        if changed:
+            row.save(update_fields=changed)
+    model.objects.filter(pk__in=[row.pk for row in stored[len(rows) :]]).delete()
+    model.objects.bulk_create(model(brief=brief, **values) for values in rows[len(stored) :])
 
 
 @transaction.atomic

@@ -51,18 +51,20 @@ class AutosaveAdminMixin(BriefObjectMixin):
 
     # Restoring: the change form and its inlines bound to the autosave, on GET ?autosave=restore.
 
-    def _restored(self, request, obj):
-        cache = request.__dict__.setdefault("_brief_restored", {})
+    def restored_autosave(self, request, obj):
+        """The user's autosave of ``obj`` as posted data, when the page is opened to restore it (else None).
+
+        Read again by each hook that needs it (a GET with ``?autosave=restore`` only): nothing is kept
+        on the request between Django's hooks.
+        """
         if obj is None or obj.pk is None or request.method != "GET" or request.GET.get("autosave") != RESTORE:
             return None
-        if obj.pk not in cache:
-            autosave = Autosave.objects.filter(brief=obj, user=request.user).first()
-            cache[obj.pk] = as_querydict(autosave.data) if autosave else None
-        return cache[obj.pk]
+        autosave = Autosave.objects.filter(brief=obj, user=request.user).first()
+        return as_querydict(autosave.data) if autosave else None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        restored = self._restored(request, obj)
+        restored = self.restored_autosave(request, obj)
         if restored is None:
             return form_class
 
@@ -76,7 +78,7 @@ class AutosaveAdminMixin(BriefObjectMixin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        restored = self._restored(request, obj)
+        restored = self.restored_autosave(request, obj)
         if restored is not None:
             kwargs["data"] = restored
         return kwargs
@@ -97,7 +99,7 @@ class AutosaveAdminMixin(BriefObjectMixin):
         brief = self.get_object(request, unquote(object_id)) if object_id else None
         if brief is None or not self.has_change_permission(request, brief):
             return super().changeform_view(request, object_id, form_url, extra_context)
-        restoring = self._restored(request, brief) is not None
+        restoring = self.restored_autosave(request, brief) is not None
         extra_context = {
             **(extra_context or {}),
             "autosave": Autosave.objects.filter(brief=brief, user=request.user).first(),

@@ -1,55 +1,43 @@
 """The brief change form's side of revisions: pending edits of live briefs, no lost updates,
 "who else is editing".
 
-How an edit of a published brief stays invisible: the change form and its inlines are filled
-from the working copy (the pending revision, else the live row), the inline formsets are
-unbound from the live quote/link rows (every row posts as a new one), and saving records the
-posted content as a pending revision instead of writing the brief. Publishing that revision
-(``briefs.revisions.publish_revision``) writes it to the live brief.
+Whether an edit is applied or waits as a pending revision is decided by ``briefs.edits.save_edit``,
+which every save of the change form calls once (``save_related``) with the revision data built from
+the form and its inlines; the admin only shows what it did. What the form shows is the admin's part:
+on a published brief the form and its inlines are filled from the working copy (the pending
+revision, else the live row), and the inline formsets are unbound from the live quote/link rows
+(every row posts as a new one), so nothing typed reaches the live rows but through ``save_edit``.
 """
+
+from contextvars import ContextVar
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
-
-from serving import invalidate_everything
 
 from .. import presence
 from ..conflicts import stale_edit_form
+from ..edits import DATE_FIELDS, conflict_text, edits_are_pending, save_edit
 from ..models import Brief, ExpertQuote, RelatedLink
-from ..revisions import (
-    apply_data,
-    data_from_forms,
-    ensure_baseline,
-    is_edited_as_pending,
-    latest_revision,
-    live_revision,
-    pending_revision,
-    save_revision,
-    snapshot,
-    working_copy,
-)
+from ..revisions import data_from_forms, latest_revision, live_revision, pending_revision, save_revision, working_copy
 from .revision_views import RevisionViewsMixin
 
 INLINE_KEYS = {ExpertQuote: "quotes", RelatedLink: "related_links"}
-WORKFLOW_STATE_FIELDS = ["status", "published_at", "expires_at"]
 FORM_FIELDS_FROM_DATA = ["title", "slug", "type", "summary", "authors", "issues", "developments", "body"]
 PICTURE_TEXT_FIELDS_FROM_DATA = ["lead_image_alt", "lead_image_caption", "lead_image_credit"]
 
+# While ``response_change`` runs: whether the save's own messages stand instead of Django's "was
+# changed successfully" (which names the form's title and claims a change readers would not see).
+SAVE_REPORTED = ContextVar("brief_save_reported", default=False)
+
 
 def conflict_message(brief, opened, latest):
-    when = timezone.localtime(latest.created_at)
     compare = reverse("admin:briefs_brief_compare", args=[brief.pk])
     return format_html(
-        "This brief was changed by {name} at {when} after you opened it (revision {latest}; you opened "
-        'revision {opened}). <a href="{compare}?a={opened_id}&amp;b={latest_id}">Compare their changes</a>. '
+        '{text} <a href="{compare}?a={opened_id}&amp;b={latest_id}">Compare their changes</a>. '
         "Your input is kept below: saving again replaces their version with yours (theirs stays in the history).",
-        name=latest.author_name,
-        when=f"{when:%Y-%m-%d %H:%M:%S %Z}",
-        latest=latest.number,
-        opened=opened.number if opened else 0,
+        text=conflict_text(opened, latest),
         compare=compare,
         opened_id=opened.pk if opened else latest.pk,
         latest_id=latest.pk,
@@ -63,14 +51,14 @@ def working_picture(brief, working):
     return field.attr_class(brief, field, name) if name else None  # an ImageFieldFile
 
 
-def revision_form(form_class, brief, working):
+def revision_form(form_class, brief, *, pending):
     """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
-    (the admin's one no-lost-update mechanism, ``briefs.conflicts``).
+    (the admin's one no-lost-update mechanism, ``briefs.conflicts``; ``save_edit`` checks again).
 
-    ``working`` (a live brief's working copy, else None) fills the form when it is opened. Its
-    picture is also the picture field's initial value when the form is posted: a post without a new
-    upload keeps the pending picture (not the live one), and the brief's checks (alt text with a
-    picture) see the picture the revision will have.
+    ``pending``: the brief's edits wait as pending revisions, so its working copy fills the form when
+    it is opened. Its picture is also the picture field's initial value when the form is posted: a
+    post without a new upload keeps the pending picture (not the live one), and the brief's checks
+    (alt text with a picture) see the picture the revision will have.
     """
 
     def refusal(opened_number, latest):
@@ -89,8 +77,9 @@ def revision_form(form_class, brief, working):
     class RevisionForm(checked):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            if working is None:
+            if not pending:
                 return
+            working = working_copy(brief)
             if not self.is_bound:
                 self.initial.update({name: working[name] for name in FORM_FIELDS_FROM_DATA})
                 self.initial.update({name: working[name] for name in PICTURE_TEXT_FIELDS_FROM_DATA if name in working})
@@ -100,123 +89,83 @@ def revision_form(form_class, brief, working):
     return RevisionForm
 
 
+def working_copy_formset(formset_class, rows):
+    """``formset_class`` over none of the stored rows (the live quotes or links stay untouched: every
+    row of the working copy posts as a new one), opened on ``rows``."""
+
+    class WorkingCopyFormSet(formset_class):
+        stored_rows = len(rows)  # briefs.forms.OrderedInlineFormSet: they keep their numbers
+
+        def __init__(self, *args, **kwargs):
+            kwargs["queryset"] = self.model.objects.none()
+            if not args and kwargs.get("data") is None:  # the page being opened
+                kwargs["initial"] = [dict(row) for row in rows]
+            super().__init__(*args, **kwargs)
+
+    return WorkingCopyFormSet
+
+
+def changed_dates(form):
+    """The publication and expiry times the form changed (they are not in the form of contributors)."""
+    return {name: form.cleaned_data[name] for name in DATE_FIELDS if name in form.changed_data}
+
+
 class RevisionAdminMixin(RevisionViewsMixin):
     """Mix into BriefAdmin (before admin.ModelAdmin)."""
 
     change_form_template = "admin/briefs/brief/change_form.html"
 
-    def _pending_mode(self, request, obj):
-        """Whether this request edits a published brief (saves become pending revisions).
-
-        Decided once per request, from the database, before the form touches ``obj``.
-        """
-        if obj is None or obj.pk is None:
-            return False
-        cache = request.__dict__.setdefault("_brief_pending_mode", {})
-        if obj.pk not in cache:
-            cache[obj.pk] = is_edited_as_pending(obj)
-        return cache[obj.pk]
-
-    def _working_copy(self, request, obj):
-        cache = request.__dict__.setdefault("_brief_working_copy", {})
-        if obj.pk not in cache:
-            cache[obj.pk] = working_copy(obj)
-        return cache[obj.pk]
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if obj is None or obj.pk is None:
             return form_class
-        # An unbound form (the page being opened) shows the working copy; a posted one keeps its picture.
-        pending = self._pending_mode(request, obj)
-        return revision_form(form_class, obj, self._working_copy(request, obj) if pending else None)
+        return revision_form(form_class, obj, pending=edits_are_pending(obj))
 
     def get_formsets_with_inlines(self, request, obj=None):
-        if not self._pending_mode(request, obj):
+        if obj is None or not edits_are_pending(obj):
             yield from super().get_formsets_with_inlines(request, obj)
             return
+        working = working_copy(obj)
         for inline in self.get_inline_instances(request, obj):
+            rows = working.get(INLINE_KEYS.get(inline.model), [])
             # Opening the page: one form per row of the working copy. Posting: the management form counts.
-            stored = len(self._working_copy(request, obj).get(INLINE_KEYS.get(inline.model), []))
-            formset_class = inline.get_formset(request, obj, extra=0 if request.method == "POST" else stored)
-            formset_class.stored_rows = stored  # a fresh class per call (inlineformset_factory)
-            yield formset_class, inline
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if self._pending_mode(request, obj):
-            # The live rows stay untouched: every quote and link of the working copy is a new row.
-            kwargs["queryset"] = inline.model.objects.none()
-            if request.method != "POST":
-                kwargs["initial"] = [dict(row) for row in self._working_copy(request, obj)[INLINE_KEYS[inline.model]]]
-        return kwargs
-
-    def _step_without_edits(self, request, form, formsets=None):
-        """A workflow button pressed on a form nobody changed: no revision to record, just the step."""
-        if not (request.method == "POST" and request.POST.get("_workflow")) or form.has_changed():
-            return False
-        return formsets is None or not any(formset.has_changed() for formset in formsets)
+            formset_class = inline.get_formset(request, obj, extra=0 if request.method == "POST" else len(rows))
+            yield working_copy_formset(formset_class, rows), inline
 
     def save_model(self, request, obj, form, change):
-        if change and not self._pending_mode(request, obj) and self._step_without_edits(request, form):
-            return
-        if change and self._pending_mode(request, obj):
-            # Content waits as a pending revision; status and dates are workflow state and apply now.
-            changed = {name: getattr(obj, name) for name in WORKFLOW_STATE_FIELDS if name in form.changed_data}
-            if changed:
-                Brief.objects.filter(pk=obj.pk).update(**changed)
-                invalidate_everything()  # update() sends no signal; the dates change what readers see
-            return
-        if change:
-            ensure_baseline(brief=obj)
-        super().save_model(request, obj, form, change)
+        # A change is written with its inlines, or kept pending, by save_edit (save_related).
+        if not change:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         brief = form.instance
-        if change and self._pending_mode(request, brief):
-            for formset in formsets:
+        if change:
+            brief.edit_result = save_edit(
+                brief=brief,
+                user=request.user,
+                data=data_from_forms(form, formsets),
+                dates=changed_dates(form),
+                opened_revision=form.cleaned_data.get("opened_revision"),
+            )
+            for formset in formsets:  # what Django's change message reads: save_edit wrote the rows
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            data = data_from_forms(form, formsets)
-            if request.POST.get("_workflow") and data == working_copy(brief):
-                return  # a step on unchanged pending changes (or live content): nothing new to keep
-            ensure_baseline(brief=brief)
-
-            if data == snapshot(brief):
-                # Nothing readers see would change (say, only the expiry time was set, or the edits
-                # were undone): the revision is the live content, not a pending change to publish.
-                save_revision(brief=brief, user=request.user)
-                request._brief_saved_as_pending = True
-                messages.info(
-                    request, "No content changed: there are no pending changes; readers see the live version."
-                )
-                presence.stop_editing(brief_pk=brief.pk, user=request.user)
-                return
-            revision = save_revision(brief=brief, user=request.user, data=data)
-            if brief.status == Brief.Status.PUBLISHED:
-                request._brief_saved_as_pending = True
-                messages.info(
-                    request,
-                    f"Saved as pending revision {revision.number}. Readers still see the live version "
-                    "until an editor publishes the pending changes.",
-                )
-            else:
-                # Taken off the site in this same save: nothing is live to protect any more.
-                apply_data(brief, revision.data)
-                revision.applied_at = timezone.now()
-                revision.save(update_fields=["applied_at"])
-        elif change and self._step_without_edits(request, form, formsets):
-            for formset in formsets:  # what Django's change message reads
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
+            for text in brief.edit_result.messages:
+                messages.info(request, text)
         else:
             super().save_related(request, form, formsets, change)
             save_revision(brief=brief, user=request.user)
         presence.stop_editing(brief_pk=brief.pk, user=request.user)
 
+    def response_change(self, request, obj):
+        result = getattr(obj, "edit_result", None)
+        reported = SAVE_REPORTED.set(bool(result and result.messages))
+        try:
+            return super().response_change(request, obj)
+        finally:
+            SAVE_REPORTED.reset(reported)
+
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        # Django's "was changed successfully" (naming the unpublished title) would contradict the
-        # "saved as pending revision" message: nothing readers see has changed.
-        if getattr(request, "_brief_saved_as_pending", False) and level == messages.SUCCESS:
+        if level == messages.SUCCESS and SAVE_REPORTED.get():
             return
         super().message_user(request, message, level, *args, **kwargs)
 
@@ -232,13 +181,13 @@ class RevisionAdminMixin(RevisionViewsMixin):
     def revision_context(self, request, brief):
         """What the change page's revision banner and buttons show."""
         live, latest = live_revision(brief), latest_revision(brief)
-        pending = pending_revision(brief) if self._pending_mode(request, brief) else None
+        published = edits_are_pending(brief)
         return {
             "revision_live": live,
             "revision_latest": latest,
-            "revision_pending": pending,
-            "revision_is_live_brief": self._pending_mode(request, brief),
-            "revision_is_scheduled": self._pending_mode(request, brief) and not brief.is_live(),
+            "revision_pending": pending_revision(brief) if published else None,
+            "revision_is_live_brief": published,
+            "revision_is_scheduled": published and not brief.is_live(),
             "revision_can_publish": request.user.has_perm("briefs.publish_brief"),
             "revision_can_change": self.has_change_permission(request, brief),
             "revision_other_editors": presence.other_editors(brief_pk=brief.pk, user=request.user),
