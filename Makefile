@@ -17,7 +17,7 @@ PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 \
 	"$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$c" || echo "$$c"; } && break; \
 	done)
 
-.PHONY: install run test lint format bench profile bench-scale bench-alerts bench-varnish tools check clean screenshots
+.PHONY: install run test lint format bench profile profile-cold bench-scale bench-alerts bench-varnish tools check clean screenshots
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -105,6 +105,10 @@ bench: install
 # `make profile PAGE=brief` (home, brief, issue, expert, type, briefs, ... or a path).
 profile: install
 	$(PY) bench/profile_page.py "$(or $(PAGE),brief)"
+
+# Where a cold brief page's time goes (#21): the first render of one brief on an emptied cache.
+profile-cold: install
+	$(PY) bench/profile_page.py --cold
 
 bench-scale: install
 	$(PY) bench/run.py --scale

@@ -5,11 +5,18 @@ Runs on a database ``make bench`` kept (``BENCH_REUSE=1``; SQLite in var/bench/s
 render that fills the remembered data, as a warm server has) and prints pyinstrument's call tree.
 PAGE is one of bench/run.py's pages (home, briefs, brief, issue, expert, type, issues, experts,
 feed, "issue feed", sitemap, "sitemap page") or a path.
+
+``make profile-cold`` (``profile_page.py --cold``): where a **cold** brief page's time goes (#21): on an
+empty cache (a new CACHE_DIR) with the page cache on, as served, one brief page is rendered untimed
+(templates compiled, site-wide remembered values filled, as after a crawl's first request), the first
+renders of BENCH_PROFILE_COLD other briefs are timed, and the first render of one more is profiled.
 """
 
 import os
+import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,5 +63,51 @@ def main(page):
     print(profiler.output_text(unicode=True, show_all=False, short_mode=False))
 
 
+def cold():
+    """The first render of one brief page on an emptied cache, profiled (see the module docstring)."""
+    import django
+
+    django.setup()
+    import logging
+
+    from django.core.management import call_command
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    from briefs.models import Brief
+
+    logging.getLogger("dossier.request").setLevel(logging.WARNING)  # a line per render otherwise
+
+    if not (Path(os.environ["STATIC_ROOT"]) / "staticfiles.json").exists():
+        call_command("collectstatic", "--noinput", verbosity=0)
+    count = int(os.environ.get("BENCH_PROFILE_COLD", "20"))
+    urls = [brief.get_absolute_url() for brief in Brief.objects.live().iterator()]
+    random.Random(21).shuffle(urls)  # bench/run.py's crawl shuffles its list the same way
+    first, timed, profiled = urls[0], urls[1 : count + 1], urls[count + 1]
+    client = Client()
+    assert client.get(first).status_code == 200, first
+    timings = []
+    for url in timed:
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200 and response["X-Page-Cache"] == "miss", url
+    print(
+        f"First renders of {len(timings)} brief pages on an emptied cache: median {statistics.median(timings):.1f} ms, "
+        f"max {max(timings):.1f} ms (without the profiler)"
+    )
+    profiler = Profiler(interval=0.0005)  # citeproc's stacks are deep: finer sampling slows it several times
+    with profiler:
+        response = client.get(profiled)
+    assert response.status_code == 200 and response["X-Page-Cache"] == "miss", profiled
+    print(f"{profiled}: {profiler.last_session.duration * 1000:.1f} ms, its first render, profiled")
+    print(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "brief")
+    if sys.argv[1:] == ["--cold"]:
+        os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="dossier-profile-cold-")  # an empty cache
+        os.environ.pop("REDIS_URL", None)
+        cold()
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "brief")

@@ -37,7 +37,10 @@ def describe(found):
 
 def _name(results, scale_only):
     vendor = results.get("vendor", "sqlite")
-    return f"{results['date']}-{vendor}-{'scale' if scale_only else results['settings']['briefs']}"
+    if scale_only:
+        return f"{results['date']}-{vendor}-scale"
+    cold_only = "pages" not in results and "cold" in results  # BENCH_ONLY=cold
+    return f"{results['date']}-{vendor}-{results['settings']['briefs']}" + ("-cold" if cold_only else "")
 
 
 def _rps(measured):
@@ -52,6 +55,8 @@ def markdown(results, chart_name=None):
     vendor = results.get("vendor", "sqlite")
     if "pages" in results:
         lines = [f"# Benchmark, {results['date']}: {vendor}, {s['briefs']:,} generated briefs", ""]
+    elif "cold" in results:
+        lines = [f"# Cold pages benchmark, {results['date']}: {vendor}, {s['briefs']:,} generated briefs", ""]
     else:
         sizes = " and ".join(f"{size:,}" for size in results["scale"]["sizes"])
         lines = [f"# Scale benchmark, {results['date']}: {vendor}, {sizes} generated briefs", ""]
@@ -75,7 +80,8 @@ def markdown(results, chart_name=None):
         ("Wall time", f"{results['wall_seconds'] / 60:.1f} min"),
     ]
     if "pages" not in results:
-        rows = [row for row in rows if row[0] not in ("Load", "Varnish")]
+        dropped = ("Varnish",) if "cold" in results else ("Load", "Varnish")
+        rows = [row for row in rows if row[0] not in dropped]
     if "seed" in results:
         seed = results["seed"]
         built = "reused (BENCH_REUSE=1)" if seed["reused"] else f"generated in {seed['generated_seconds']:.0f} s"
@@ -127,6 +133,8 @@ def markdown(results, chart_name=None):
             cells += [f"{page.get('miss bytes', 0):,}", f"{page.get('miss gzip bytes', 0):,}"]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
+    if "cold" in results:
+        lines += cold_markdown(results)
     if "search" in results:
         found = results["search"]
         lines += ["## Search (#12)", ""]
@@ -217,6 +225,60 @@ def markdown(results, chart_name=None):
     return "\n".join(lines)
 
 
+def cold_markdown(results):
+    """The "Cold pages" section: first renders of distinct URLs, and the warm miss."""
+    cold = results["cold"]
+    lines = ["## Cold pages (#21)", ""]
+    lines += [
+        "First renders of pages no one has asked for since the cache was emptied, as a crawler or the first "
+        "readers after a deploy meet them. For each kind, a new gunicorn (2 workers) on an emptied cache (page "
+        "cache, fragments, remembered values and the versions file gone), a pass of the floor "
+        f"({cold['floor_bytes']:,} bytes from memory), {cold.get('probes', 0)} URLs requested one at a time "
+        "(not counted: they size the run, compile the templates and fill site-wide remembered values), then "
+        f"`wrk -t2 -c{results['settings']['connections']}` with bench/cold.lua for at most {cold['seconds']} s "
+        "(less when the list would not last): every URL of a shuffled list (every live brief; every page of "
+        "every issue; every `?page=` and `?quoted=` page of every expert) handed out at most once, the two "
+        "threads taking alternate lines; every response is checked to be a miss (`X-Page-Cache`), so no page was "
+        "served twice. **Warm miss**: the pages that crawl rendered, over and over, from a new gunicorn with the "
+        "page cache off (`PUBLIC_PAGE_CACHE_SECONDS=0`) on the cache the crawl filled: no whole page kept or "
+        "served, fragments and remembered values kept (storing the page, which this skips, is one gzip and one "
+        f"write); a {results['settings']['warmup']} s warm-up, then {cold['seconds']} s.",
+        "",
+        "| page | | req/s | / floor | p50 / p99 ms | distinct URLs (of listed) | errors | floor req/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    notes = []
+    for name, page in cold["pages"].items():
+        for mode in ("cold", "warm miss"):
+            measured = page.get(mode)
+            if measured is None:
+                continue
+            latency = f"{measured['median_ms']:.1f} / {measured['p99_ms']:.1f}"
+            urls = f"{measured['distinct']:,} (of {measured['listed']:,})"
+            if measured.get("cycled"):
+                urls = f"{measured['listed']:,}, cycled ({measured['requests']:,} requests)"
+            if measured["method"] == "in process":
+                notes.append(
+                    f"{name} {mode}: {measured['listed']} URLs, too few for a crawl at this pace: each page's "
+                    "render was timed in process (one process, page cache on, after one untimed render), not "
+                    "under load."
+                )
+                cells = [name, mode, "in process", "", latency, urls, f"{measured['errors']:,}", ""]
+            else:
+                ratio = measured["rps"] / measured["floor"]
+                target = run.COLD_FLOOR.get(name) if mode == "cold" else None
+                mark = "" if target is None else (" ✓" if ratio >= target else " ✗")
+                rps = f"{measured['rps']:,.1f}" + (" (list ran out)" if measured["exhausted"] else "")
+                floor = f"{measured['floor']:,.0f}"
+                cells = [name, mode, rps, f"{ratio:.1%}{mark}", latency, urls, f"{measured['errors']:,}", floor]
+            lines.append("| " + " | ".join(cells) + " |")
+    lines += [""]
+    targets = ", ".join(f"{name} {target:.0%}" for name, target in run.COLD_FLOOR.items())
+    lines += [f"Targets (cold, req/s over the floor): {targets}.", ""]
+    lines += [note + "\n" for note in notes]
+    return lines
+
+
 def chart(results, path):
     """Hit and miss req/s per page as a fraction of the floor, with the targets."""
     import matplotlib
@@ -280,7 +342,7 @@ def write(results, *, scale_only=False):
     text = markdown(results, chart_name)
     path.write_text(text)
     (RESULTS / f"{stem}.json").write_text(json.dumps(results, indent=1, default=str))  # every figure
-    if scale_only:
+    if scale_only or "pages" not in results:  # a partial run (the scale, BENCH_ONLY=cold): not the latest
         return text, path
     checks = results["targets"]
     met = sum(c["met"] for c in checks)

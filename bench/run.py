@@ -61,6 +61,10 @@ EDIT_SECONDS = int(os.environ.get("BENCH_EDIT_SECONDS", "20"))
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"
 SCALE = os.environ.get("BENCH_SCALE", "") == "1"
 SCALE_SIZES = tuple(int(n) for n in os.environ.get("BENCH_SCALE_SIZES", "1000,100000").split(","))
+# Workloads to run (comma-separated): "pages" (hits, misses, edit under load, Varnish), "cold" (cold pages,
+# #21). Unset: both. ``BENCH_ONLY=cold`` builds or reuses the data and measures cold pages alone.
+ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "pages,cold").split(",") if name.strip()}
+COLD_SECONDS = int(os.environ.get("BENCH_COLD_SECONDS", "5"))  # one crawl of distinct URLs
 CHUNK = 5000  # generated briefs written (and indexed) per transaction
 CONNECTIONS = 16
 DATA = ROOT / "var" / "bench"  # kept databases (BENCH_REUSE=1)
@@ -73,6 +77,8 @@ HIT_FLOOR = 0.95  # every cached page, with and without gzip
 EDIT_HIT_RATE = 0.95  # edit under load, one correction a second
 VARNISH_STATIC = 0.50  # pages through Varnish over Varnish's static file
 SCALE_RATIO = 1.5  # miss latency at the largest size over the smallest
+# Cold pages (#21): first renders of distinct URLs, the cache emptied first, req/s over the floor's.
+COLD_FLOOR = {"brief": 0.10, "issue": 0.08, "expert": 0.08}
 MAX_QUERIES = 15
 # Search (#12): a two-word query with one facet, the whole page rendered, 95th percentile (ms). The
 # issue's targets are for 100,000 briefs on PostgreSQL and 10,000 on SQLite.
@@ -769,6 +775,243 @@ def run_varnish(server, tmp, pages):
     return varnish.measure(tmp, server.port, pages, rps, seconds=SECONDS, passes=PASSES, warmup=WARMUP)
 
 
+# --- Cold pages (#21): first renders of pages no one has asked for since the cache was emptied -----
+#
+# As a crawler, or the first readers after a deploy, meet them: bench/cold.lua hands every URL of a
+# list out once (the two wrk threads take alternate lines), to a new gunicorn on an emptied cache
+# (page cache, fragments, remembered values and the versions file all gone). Then the **warm miss**:
+# the pages that crawl rendered, again and again, from a gunicorn with the page cache off on the cache
+# the crawl filled: no whole page is kept or served, fragments and remembered values are, as after an
+# edit that drops a page but not what it is built from. (A whole page kept, its entry deleted, could
+# be asked for only once: a warm miss is much faster than a cold page, and a crawl's worth of pages
+# would be over in a fraction of a second. Storing the page, which the warm miss skips, costs little:
+# one gzip and one write.)
+
+COLD_LUA = ROOT / "bench" / "cold.lua"
+COLD_KINDS = ("brief", "issue", "expert")
+# With fewer distinct URLs than this, a crawl would be over before the load is steady: those pages'
+# first renders are timed in process instead (and the report says so).
+COLD_MIN_URLS = 4 * CONNECTIONS
+COLD_PROBES = 4  # URLs requested one at a time before a crawl, to size it (sized_crawl())
+
+
+def cold_url_lists():
+    """``run.py --cold-urls OUT``: every live brief's URL, every page of every issue and of every expert
+    (``?page=N``, and ``?quoted=N`` for experts), each list in a seeded random order. Writes JSON."""
+    import math
+    import random
+
+    import django
+
+    django.setup()
+    from django.utils.encoding import iri_to_uri
+
+    from briefs.models import Brief, ExpertQuote
+    from experts.models import Expert
+    from experts.views import ExpertDetailView
+    from issues.models import Issue
+    from issues.views import IssueDetailView
+
+    def pages(url, count, per_page, param="page"):
+        """The URLs of a listing's pages: ``?page=1`` is the bare URL; ``?quoted=`` pages beyond the first."""
+        more = [f"{url}?{param}={n}" for n in range(2, max(1, math.ceil(count / per_page)) + 1)]
+        return [url, *more] if param == "page" else more
+
+    lists = {"brief": [brief.get_absolute_url() for brief in Brief.objects.live().iterator()]}
+    lists["issue"] = []
+    for issue in Issue.objects.all():
+        view = IssueDetailView(kwargs={"slug": issue.slug})
+        lists["issue"] += pages(issue.get_absolute_url(), view.get_queryset().count(), IssueDetailView.paginate_by)
+    lists["expert"] = []
+    for expert in Expert.objects.all():
+        per_page, url = ExpertDetailView.paginate_by, expert.get_absolute_url()
+        lists["expert"] += pages(url, Brief.objects.live().filter(authors=expert).count(), per_page)
+        quoted = Brief.objects.live().filter(pk__in=ExpertQuote.objects.filter(expert=expert).values("brief_id"))
+        lists["expert"] += pages(url, quoted.count(), per_page, param="quoted")
+    rng = random.Random(21)
+    for urls in lists.values():
+        urls[:] = [iri_to_uri(url) for url in urls]
+        rng.shuffle(urls)
+    Path(sys.argv[2]).write_text(json.dumps(lists))
+
+
+def cold_in_process():
+    """``run.py --cold-in-process FILE OUT``: each URL of FILE rendered once in this process (the cache
+    emptied by the caller, the page cache on, as served), after one render of another page of the
+    same kind (not timed: templates compiled, site-wide remembered values filled). Writes JSON."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    urls = Path(sys.argv[2]).read_text().split()
+    client = Client()
+    client.get(urls[0])
+    timings, errors, hits = [], 0, 0
+    for url in urls[1:]:
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        errors += response.status_code != 200
+        hits += response.get("X-Page-Cache") == "hit"
+    Path(sys.argv[3]).write_text(json.dumps({"timings": timings, "errors": errors, "hits": hits}))
+
+
+def emptied_cache(env):
+    """``env`` with an empty cache: the bench's cache folder deleted (the versions file
+    ``page-versions`` goes with it), or with Redis a new key prefix (the bench shares a Redis with
+    whoever else uses it, so it never flushes one; keys under a new prefix are an empty cache)."""
+    if env.get("REDIS_URL"):
+        return {**env, "CACHE_KEY_PREFIX": f"bench-cold-{secrets.token_hex(4)}"}
+    shutil.rmtree(env["CACHE_DIR"], ignore_errors=True)
+    return env
+
+
+def crawl(server, tmp, name, urls, seconds, *, cycle=False):
+    """One wrk run of bench/cold.lua over ``urls`` for ``seconds``: each requested at most once (unless
+    ``cycle``: the list again and again). Returns the figures and the URLs it requested."""
+    listed = tmp / f"cold-{name}.txt"
+    listed.write_text("\n".join(urls) + "\n")
+    args = [str(listed), "2", *(["cycle"] if cycle else [])]
+    result = wrk(server.url("/"), seconds=seconds, script=COLD_LUA, args=args)
+    out = result.pop("out")
+    counted = r"COLD listed=(\d+) issued=(\d+) misses=(\d+) hits=(\d+) other=(\d+) errors=(\d+) overflow=(\d+)"
+    listed_count, issued, misses, hits, other, errors, _overflow = map(int, re.search(counted, out).groups())
+    per_thread = r"COLD-THREAD id=(\d+) issued=(\d+) started=([\d.]+) stopped=([-\d.]+)"
+    threads = [(int(k), int(n), float(start), float(stop)) for k, n, start, stop in re.findall(per_thread, out)]
+    requested = [url for k, n, _start, _stop in threads for url in urls[k::2][:n]]  # (all of them, cycling)
+    # A thread that ran out of URLs stopped; the connections it had just opened stay silent and block
+    # gunicorn's sync workers until wrk exits, so the run is over at the first stop: divide by that.
+    stops = [stop for _k, _n, _start, stop in threads if stop >= 0]
+    elapsed = (min(stops) - min(t[2] for t in threads)) if stops else seconds
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result.update(
+        rps=result["requests"] / max(elapsed, 0.01),
+        seconds=elapsed,
+        listed=listed_count,
+        distinct=len(set(requested)),
+        repeated=issued - len(set(requested)),  # cycling: the list's rounds after the first
+        misses=misses,
+        hits=hits,
+        uncached=other,
+        errors=errors + (int(sockets.group(1)) + int(sockets.group(4)) if sockets else 0),
+        exhausted=bool(stops),
+        method="wrk",
+        cycled=cycle,
+    )
+    return result, requested
+
+
+def sized_crawl(server, tmp, name, urls):
+    """A crawl no longer than the list lasts: COLD_PROBES of the URLs are first requested one at a time
+    (not measured: they also compile each worker's templates and fill site-wide remembered values, as
+    a crawl's first requests do), and the run lasts at most long enough for half the rest at twice
+    that pace (two workers). Returns ``(None, probed)`` when that is under a second."""
+    probed, rest = urls[:COLD_PROBES], urls[COLD_PROBES:]
+    timings = []
+    for url in probed:
+        started = time.perf_counter()
+        get(server.port, url)
+        timings.append(time.perf_counter() - started)
+    service = statistics.median(timings)
+    seconds = min(COLD_SECONDS, int(len(rest) / 2 / (2 / service)))
+    if seconds < 1:
+        return None, probed
+    result, requested = crawl(server, tmp, name, rest, seconds)
+    result["probe_ms"] = service * 1000
+    return result, probed + requested
+
+
+def cold_pages(env, tmp):
+    """Cold and warm-miss brief, issue and expert pages (see above), each over a pass of the floor
+    measured just before it on the same server."""
+    out = tmp / "cold-urls.json"
+    run([__file__, "--cold-urls", str(out)], env)
+    lists = json.loads(out.read_text())
+    found = {"seconds": COLD_SECONDS, "probes": COLD_PROBES, "pages": {}}
+    for name in COLD_KINDS:
+        urls = lists[name]
+        page = found["pages"][name] = {"urls": len(urls)}
+        cold_env = emptied_cache(env)
+        if len(urls) >= COLD_MIN_URLS:
+            server = Gunicorn(cold_env, tmp, f"cold-{name}").start()
+            try:
+                wrk(server.url("/_bench/floor/"), seconds=WARMUP)
+                floor = wrk(server.url("/_bench/floor/"))["rps"]
+                page["cold"], requested = sized_crawl(server, tmp, name, urls)
+            finally:
+                server.stop()
+        if len(urls) < COLD_MIN_URLS or page["cold"] is None:
+            print(f"  {name}: {len(urls)} URLs, too few for a crawl: first renders timed in process", flush=True)
+            page["cold"] = cold_timed_in_process(emptied_cache(env), tmp, name, urls)
+            continue
+        page["cold"]["floor"] = floor
+        # The warm miss: the pages that crawl rendered, the page cache off (see above), cycling.
+        server = Gunicorn({**cold_env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, tmp, f"warm-{name}").start()
+        try:
+            wrk(server.url("/_bench/floor/"), seconds=WARMUP)
+            floor = wrk(server.url("/_bench/floor/"))["rps"]
+            crawl(server, tmp, f"warm-{name}", requested, WARMUP, cycle=True)  # a warm-up
+            page["warm miss"], _ = crawl(server, tmp, f"warm-{name}", requested, COLD_SECONDS, cycle=True)
+            page["warm miss"]["floor"] = floor
+        finally:
+            server.stop()
+        for mode in ("cold", "warm miss"):
+            measured = page[mode]
+            ratio = f", {measured['rps'] / measured['floor']:.1%} of the floor" if "rps" in measured else ""
+            print(
+                f"  {name} {mode}: {measured.get('rps', 0):,.1f} req/s{ratio}, {measured['distinct']} distinct URLs "
+                f"of {measured['listed']} ({measured['method']})",
+                flush=True,
+            )
+    return found
+
+
+def cold_timed_in_process(env, tmp, name, urls):
+    """First renders of ``urls`` in one process on an emptied cache (too few URLs for a crawl)."""
+    listed, out = tmp / f"cold-{name}.txt", tmp / f"cold-{name}.json"
+    listed.write_text("\n".join(urls) + "\n")
+    with open(tmp / f"cold-{name}.log", "wb") as log:  # the request log, not the bench's output
+        run([__file__, "--cold-in-process", str(listed), str(out)], env, stdout=log, stderr=subprocess.STDOUT)
+    found = json.loads(out.read_text())
+    timings = sorted(found["timings"])
+    return {
+        "method": "in process",
+        "median_ms": timings[len(timings) // 2],
+        "p99_ms": timings[min(len(timings) - 1, int(len(timings) * 0.99))],
+        "listed": len(urls),
+        "distinct": len(timings),
+        "repeated": 0,
+        "hits": found["hits"],
+        "errors": found["errors"],
+    }
+
+
+def cold_checks(results):
+    """The cold pages' targets (COLD_FLOOR): req/s over the floor's, no errors, every page a miss."""
+    checks = []
+    for name, page in results.get("cold", {}).get("pages", {}).items():
+        for mode in ("cold", "warm miss"):
+            measured = page.get(mode)
+            if measured is None:
+                continue
+            if mode == "cold" and measured["method"] == "wrk":
+                ratio = measured["rps"] / measured["floor"]
+                checks.append(check(f"cold {name} / floor", ratio, COLD_FLOOR[name], ratio >= COLD_FLOOR[name], "%"))
+            checks.append(check(f"{mode} {name}: errors", measured["errors"], 0, measured["errors"] == 0, ""))
+            if mode == "cold":
+                once = (
+                    measured["repeated"] == 0 and measured["hits"] == 0 and measured["distinct"] <= measured["listed"]
+                )
+                checks.append(check(f"cold {name}: each URL requested once, none a hit", once, True, once, "yes/no"))
+            else:
+                checks.append(check(f"warm miss {name}: no hit", measured["hits"], 0, measured["hits"] == 0, ""))
+    return checks
+
+
+COLD_COMMANDS = {"--cold-urls": cold_url_lists, "--cold-in-process": cold_in_process}
+
+
 # --- The run --------------------------------------------------------------------------------------
 
 
@@ -876,13 +1119,16 @@ def check_targets(results):
                 checks.append(
                     check(f"scale: {page} queries at {size:,}", queries, MAX_QUERIES, queries <= MAX_QUERIES, "")
                 )
-    return checks
+    return checks + cold_checks(results)
 
 
 def main():
     if len(sys.argv) > 1 and sys.argv[1] in ("--seed", "--edit"):
         sys.path.insert(0, str(ROOT))
         return seed() if sys.argv[1] == "--seed" else edit()
+    if len(sys.argv) > 1 and sys.argv[1] in COLD_COMMANDS:
+        sys.path.insert(0, str(ROOT))
+        return COLD_COMMANDS[sys.argv[1]]()
     if not shutil.which("wrk"):
         raise SystemExit("make bench needs wrk: run `make tools` (Debian's wrk).")
     scale_only = "--scale" in sys.argv[1:]
@@ -900,6 +1146,8 @@ def main():
             "edit_seconds": EDIT_SECONDS,
             "connections": CONNECTIONS,
             "reuse": REUSE,
+            "workloads": sorted(ONLY),
+            "cold_seconds": COLD_SECONDS,
             "cache": "Redis" if os.environ.get("BENCH_REDIS_URL") else "shared files",
         },
     }
@@ -947,45 +1195,53 @@ def main():
                 ratio = page[mode]["rps"] / page[mode]["floor"]
                 print(f"  {name} {mode}: {page[mode]['rps']:,.0f} req/s, {ratio:.1%} of the floor", flush=True)
 
-            # Hits: the page cache on, as in production.
-            server = Gunicorn(env, tmp, "hits").start()
-            servers.append(server)
-            print(f"\nHits (page cache on), {WARMUP} s warm-up + {PASSES} x {SECONDS} s", flush=True)
-            floor()
-            for name in PAGES:
-                page = results["pages"][name]
-                for gzipped in (False, True):
-                    for _ in range(2):
-                        probe = get(server.port, page["url"], gzipped)
-                    page["hit_header"] = probe.getheader("X-Page-Cache")
-                    page["cached"] = page["hit_header"] == "hit" or name in FEEDS
-                    if page["cached"]:  # else not kept by the page cache (search): no hit to measure
-                        measure(name, "hit", gzipped, probe)
-            print("\nEdit under load", flush=True)
-            results["edit"] = edit_under_load(server, env, tmp, seeded["edit"])
-            during = results["edit"]["during"]
-            print(f"  hit rate {during['hit_rate']:.1%}, {during['rps']:,.0f} req/s", flush=True)
-            if shutil.which("varnishd"):
-                print("\nVarnish", flush=True)
-                varnish_pages = {name: results["pages"][name]["url"] for name in ("home", "brief", "issue", "expert")}
-                results["varnish"] = run_varnish(server, tmp, varnish_pages)
-            server.stop()
+            if "pages" not in ONLY:  # BENCH_ONLY=cold: the in-process figures are not this run's subject
+                del results["pages"], results["search"]
+            if "pages" in ONLY:
+                # Hits: the page cache on, as in production.
+                server = Gunicorn(env, tmp, "hits").start()
+                servers.append(server)
+                print(f"\nHits (page cache on), {WARMUP} s warm-up + {PASSES} x {SECONDS} s", flush=True)
+                floor()
+                for name in PAGES:
+                    page = results["pages"][name]
+                    for gzipped in (False, True):
+                        for _ in range(2):
+                            probe = get(server.port, page["url"], gzipped)
+                        page["hit_header"] = probe.getheader("X-Page-Cache")
+                        page["cached"] = page["hit_header"] == "hit" or name in FEEDS
+                        if page["cached"]:  # else not kept by the page cache (search): no hit to measure
+                            measure(name, "hit", gzipped, probe)
+                print("\nEdit under load", flush=True)
+                results["edit"] = edit_under_load(server, env, tmp, seeded["edit"])
+                during = results["edit"]["during"]
+                print(f"  hit rate {during['hit_rate']:.1%}, {during['rps']:,.0f} req/s", flush=True)
+                if shutil.which("varnishd"):
+                    print("\nVarnish", flush=True)
+                    shown = ("home", "brief", "issue", "expert")
+                    varnish_pages = {name: results["pages"][name]["url"] for name in shown}
+                    results["varnish"] = run_varnish(server, tmp, varnish_pages)
+                server.stop()
 
-            # Misses: the page cache off (other caches on).
-            server = Gunicorn({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, tmp, "misses").start()
-            servers.append(server)
-            print("\nMisses (PUBLIC_PAGE_CACHE_SECONDS=0)", flush=True)
-            floor()
-            for name in PAGES:
-                for gzipped in (False, True):
-                    probe = get(server.port, results["pages"][name]["url"], gzipped)
-                    if probe.getheader("X-Page-Cache") == "hit":
-                        raise SystemExit(f"{name}: a hit with the page cache off")
-                    measure(name, "miss", gzipped, probe)
-            server.stop()
-            results["floors"] = floors
-            results["floor_rps"] = statistics.mean(floors)
-            results["floor_bytes"] = len(floor_bytes)
+                # Misses: the page cache off (other caches on).
+                server = Gunicorn({**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, tmp, "misses").start()
+                servers.append(server)
+                print("\nMisses (PUBLIC_PAGE_CACHE_SECONDS=0)", flush=True)
+                floor()
+                for name in PAGES:
+                    for gzipped in (False, True):
+                        probe = get(server.port, results["pages"][name]["url"], gzipped)
+                        if probe.getheader("X-Page-Cache") == "hit":
+                            raise SystemExit(f"{name}: a hit with the page cache off")
+                        measure(name, "miss", gzipped, probe)
+                server.stop()
+                results["floors"] = floors
+                results["floor_rps"] = statistics.mean(floors)
+                results["floor_bytes"] = len(floor_bytes)
+            if "cold" in ONLY:
+                print(f"\nCold pages (distinct URLs, an emptied cache), {COLD_SECONDS} s crawls", flush=True)
+                results["cold"] = cold_pages(env, tmp)
+                results["cold"]["floor_bytes"] = len(floor_bytes)
         if SCALE or scale_only:
             print("\nScale", flush=True)
             if scale_only:
@@ -1004,7 +1260,8 @@ def main():
 
         text, path = report.write(results, scale_only=scale_only)
         print("\n" + text)
-        pointer = "" if scale_only else " (and its chart); bench/results/latest.md and the README point at it"
+        partial = scale_only or "pages" not in results  # not the latest full run: no pointers moved
+        pointer = "" if partial else " (and its chart); bench/results/latest.md and the README point at it"
         print(f"\nWritten: {path.relative_to(ROOT)}{pointer}.")
         missed = [found for found in results["targets"] if not found["met"]]
         if missed:
