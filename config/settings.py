@@ -75,17 +75,21 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_ckeditor_5",
+    "config.apps.SignInProtectionConfig",  # django-axes, login lock-outs (#10, config/apps.py)
+    "django_tasks_db",  # Django's tasks framework, kept in the database: the alerts worker's queue (#15)
+    "imagekit",  # picture renditions (#13)
+    # Ours, the lowest layer first: an app imports only apps listed before it (docs/design.md, "A map
+    # of the apps"; tests/test_app_imports.py checks there is no circle).
+    "serving",
+    "pictures",
     "issues",
     "experts",
     "briefs",
-    "serving",
-    "config.apps.SignInProtectionConfig",  # django-axes, login lock-outs (#10, config/apps.py)
-    "django_tasks_db",  # Django's tasks framework, kept in the database: the alerts worker's queue (#15)
-    "subscriptions",
-    "imagekit",  # picture renditions (#13)
-    "pictures",
     "pages",
     "search",
+    "subscriptions",
+    "importer",  # `import_briefs`: the old site's text exports
+    "demo",  # `load_demo`: the demo institute behind `make run`
 ]
 if TESTING:  # a content type as small as one can be, showing what the cache layer gives it (#21)
     INSTALLED_APPS.append("tests.pagetype")

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .. import textcheck
+from briefs import textcheck
+
 from .text import QUOTE_CLOSE, QUOTE_OPEN, ends_a_sentence
 
 DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d")
