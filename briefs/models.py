@@ -9,12 +9,11 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from core.richtext import RichTextField
+from core.textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
 from pictures.renditions import add_renditions, picture
 from serving.dependencies import TrackedQuerySet
 from serving.urls_cache import cached_reverse
-
-from .richtext import RichTextField
-from .textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
 
 TITLE_MAX_LENGTH = 255
 

@@ -17,12 +17,12 @@ from django.db.models import Model, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from core.templatetags.dossier import brief_json_ld_data, json_ld_payload
 from issues.models import Issue
 from serving import fragments
 from serving import tags as t
 
 from .related import brief_page_queryset
-from .templatetags.dossier import brief_json_ld_data, json_ld_payload
 
 
 class Parts:

@@ -1,13 +1,14 @@
 from django.urls import path, register_converter
 
+from core.converters import TwoDigitConverter
+from core.sitemaps import index, section_file
 from search.views import ArchiveView
 from serving import cache_page
 from serving.tags import ANY, SEARCH_FACETS, every
 
 from . import views
-from .converters import TwoDigitConverter
 from .feeds import SiteFeed, TypeFeed
-from .sitemaps import index, section_file, sitemaps
+from .sitemaps import sitemaps
 
 register_converter(TwoDigitConverter, "dd")
 
@@ -43,7 +44,12 @@ urlpatterns = [
     path("types/<slug:slug>/feed/", TypeFeed(), name="type_feed"),
     path("types/<slug:slug>/feed/atom/", TypeFeed(atom=True), name="type_feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
-    path("sitemap.xml", cache_page(index, shows=SITEMAP_INDEX_SHOWS), {"sitemaps": sitemaps()}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_page(index, shows=SITEMAP_INDEX_SHOWS),
+        {"sitemaps": sitemaps(), "section_url": "briefs:sitemap_section"},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
         cache_page(section_file, params={"p"}, shows=SITEMAP_FILE_SHOWS, per_object=False),

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import notifications, revisions, textcheck
+from core import textcheck
+
+from . import notifications, revisions
 from .models import Brief, Correction, Transition
 
 Status = Brief.Status

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "imagekit",  # picture renditions (#13)
     # Ours, the lowest layer first: an app imports only apps listed before it (docs/design.md, "A map
     # of the apps"; tests/test_app_imports.py checks there is no circle).
+    "core",  # what every app shares, and the site's template tags ({% load dossier %})
     "serving",
     "pictures",
     "issues",
@@ -314,7 +315,7 @@ WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 TAGGIT_CASE_INSENSITIVE = True
 
 # Rich text: CKEditor 5 in the admin. Its toolbar offers only what the sanitiser keeps
-# (briefs.richtext.ALLOWED_TAGS), so editors never lose formatting on save.
+# (core.richtext.ALLOWED_TAGS), so editors never lose formatting on save.
 CKEDITOR_5_CONFIGS = {
     "default": {
         "toolbar": {

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from briefs import workflow
 from briefs.models import Brief, BriefType, ExpertQuote, RelatedLink
-from briefs.richtext import sanitize_html
+from core.richtext import sanitize_html
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from briefs import textcheck
+from core import textcheck
 
 from .text import QUOTE_CLOSE, QUOTE_OPEN, ends_a_sentence
 

@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from briefs.models import Brief, BriefIssue
-from briefs.pagination import ListingPages
 from briefs.parts import issue_parts
+from core.pagination import ListingPages
 from experts.models import Expert
 from serving import remember
 from serving import tags as t

@@ -22,7 +22,7 @@ from briefs.models import (
     Revision,
     Transition,
 )
-from briefs.richtext import sanitize_html
+from core.richtext import sanitize_html
 from demo import load
 from demo.content import EXPERTS, ISSUES
 from demo.generate import brief_specs

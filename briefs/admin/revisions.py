@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.conflicts import stale_edit_form
 from serving import invalidate_everything
 
 from .. import presence
-from ..conflicts import stale_edit_form
 from ..models import Brief, ExpertQuote, RelatedLink
 from ..revisions import (
     apply_data,
@@ -65,7 +65,7 @@ def working_picture(brief, working):
 
 def revision_form(form_class, brief, working):
     """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
-    (the admin's one no-lost-update mechanism, ``briefs.conflicts``).
+    (the admin's one no-lost-update mechanism, ``core.conflicts``).
 
     ``working`` (a live brief's working copy, else None) fills the form when it is opened. Its
     picture is also the picture field's initial value when the form is posted: a post without a new

@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .. import checks, notifications, revisions, textcheck, workflow
+from core import textcheck
+
+from .. import checks, notifications, revisions, workflow
 
 STEP = "_workflow"
 CORRECTION = "correction"
