@@ -41,10 +41,3 @@ class BriefTypeSitemap(SiteSitemap):
         # Only types with something to read. EXISTS, not a join with DISTINCT: the index counts
         # these on every render, and at 10,000 briefs (SQLite) the join took 35 ms, EXISTS 0.5 ms.
         return BriefType.objects.filter(Exists(Brief.objects.live().filter(type=OuterRef("pk"))))
-
-
-def sitemaps():
-    from experts.sitemaps import ExpertSitemap
-    from issues.sitemaps import IssueSitemap
-
-    return {"briefs": BriefSitemap, "types": BriefTypeSitemap, "issues": IssueSitemap, "experts": ExpertSitemap}

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "pages",
     "search",
     "subscriptions",
+    "listings",  # issue and expert pages, their feeds, the sitemap: they list every content type
     "importer",  # `import_briefs`: the old site's text exports
     "demo",  # `load_demo`: the demo institute behind `make run`
 ]
