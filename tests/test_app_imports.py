@@ -185,3 +185,8 @@ def test_no_import_circle_between_apps():
     apps = set(project_apps())
     found = circles(import_graph(read_project(), apps))
     assert not found, "import circles between apps:\n" + "\n".join(describe(circle) for circle in found)
+
+
+def test_no_app_module_over_400_lines():
+    found = long_modules((filename, source) for _app, filename, source in read_project())
+    assert not found, f"app modules over {MAX_LINES} lines (split them by concern):\n" + "\n".join(found)
