@@ -277,6 +277,11 @@ class Brief(models.Model):
         )
 
 
+# A brief's quotes and related reading live in their own module; importing them here registers them
+# (and keeps ``from briefs.models import ExpertQuote`` working).
+from .content_models import ExpertQuote, RelatedLink  # noqa: E402, F401
+
+
 class Transition(models.Model):
     """One step of a brief's workflow: who moved it, when, from which state to which, and why."""
 
@@ -326,7 +331,5 @@ class Correction(models.Model):
 
 add_renditions(Brief, "lead_image", (480, 800, 1200))
 
-# Quotes and related reading, revisions and share-preview links live in their own modules; importing
-# them here registers them (and keeps ``from briefs.models import ExpertQuote`` working).
-from .content_models import ExpertQuote, RelatedLink  # noqa: E402, F401
+# Revisions and share-preview links live in their own module; importing them here registers them.
 from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401
