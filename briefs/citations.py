@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
-from .templatetags.dossier import absolute
+from core.templatetags.dossier import absolute
 
 # label: (CSL style, whether given names stay in full)
 STYLES = {

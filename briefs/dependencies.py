@@ -71,13 +71,6 @@ def on_brief_pages(model, *, cards=False):
     return moved
 
 
-def card_tags(brief):
-    """What a brief's card shows that its query may not have loaded: the brief, its type and, on a
-    search result, its issues (``issue_list``, attached by search.results from remembered issues)."""
-    issues = [issue.pk for issue in getattr(brief, "issue_list", ())]
-    return {t.of(brief), t.item("type", brief.type_id), *t.items("issue", issues)}
-
-
 def next_change(now):
     """The next scheduled publication or expiry after ``now`` (``None`` if none is scheduled)."""
     from .models import Brief

@@ -14,7 +14,7 @@ of an existing brief, given as revision ``data`` (``briefs.revisions``; the admi
   them: it changes through the workflow's steps (``briefs.workflow``), which record a transition.
 
 It also checks who may write (``PermissionDenied``), refuses a save over a newer revision than the
-one the edit was opened at (``EditConflict``: no lost updates, as ``briefs.conflicts`` does for the
+one the edit was opened at (``EditConflict``: no lost updates, as ``core.conflicts`` does for the
 change form) and refuses content the brief's model would not store (``ValidationError``), then
 returns an ``EditResult`` saying what happened, with the messages to show the user.
 """
@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.richtext import sanitize_html
 from experts.models import Expert
 from issues.models import Issue
 
@@ -43,7 +44,6 @@ from .revisions import (
     save_revision,
     snapshot,
 )
-from .richtext import sanitize_html
 
 DATE_FIELDS = ("published_at", "expires_at")
 RICH_TEXT_FIELDS = ("developments", "body")

@@ -7,8 +7,9 @@ with absolute links) and ``authors`` (``(name, profile URL)`` pairs). The feed c
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
+from core.textcheck import xml_safe
+
 from .feedstyle import ShownInBrowsersMixin, StyledAtomMixin
-from .textcheck import xml_safe
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"

@@ -31,14 +31,14 @@ from django.utils.csp import CSP, build_policy
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.http import http_date
 
+from core.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
+from core.templatetags.dossier import SITE_LOGO, absolute
 from serving import pages, schedule, store
 from serving import tags as t
 
 from .feedgenerators import BriefAtomFeed, BriefRssFeed
 from .feedstyle import feed_csp, feed_stylesheets
 from .models import Brief, BriefType, ExpertQuote
-from .richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
-from .templatetags.dossier import SITE_LOGO, absolute
 
 FEED_LENGTH = 20
 # Readers and CDNs may reuse a feed this long at most (less when a scheduled change is nearer).

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
-from .templatetags.dossier import absolute
+from core.templatetags.dossier import absolute
 
 PDF_DIR = "briefs/pdf"
 NONCE = re.compile(r' nonce="[^"]*"')

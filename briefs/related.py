@@ -2,12 +2,12 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from core.listed import KeyedItems
+from core.pagination import by_keys
 from serving import remember
 from serving import tags as t
 
-from .listed import KeyedBriefs
 from .models import CARD_SKIPS, Brief, ExpertQuote, RelatedLink
-from .pagination import by_keys
 
 # A brief with fewer hand-picked related items than this is topped up with suggestions.
 RELATED_READING_SIZE = 4
@@ -48,14 +48,14 @@ SUGGESTION_POOL = 2000
 def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_SIZE):
     """Live briefs sharing the most of ``issue_ids`` (``brief``'s issues) with ``brief``, newest
     first among equals, from the ``SUGGESTION_POOL`` newest live briefs, as their keys
-    (``KeyedBriefs``: shown from their kept fragments, read only when those are missing).
+    (``KeyedItems``: shown from their kept fragments, read only when those are missing).
 
     Which briefs is worked out once per change of the listings of the brief's issues (a brief
     joining or leaving them) and remembered (serving.remember); the page depends on those listings.
     """
     listings = t.listings("issue", issue_ids)
     if not issue_ids or limit <= 0:
-        return KeyedBriefs([], lambda keys: [], tags=listings)
+        return KeyedItems([], lambda keys: [], tags=listings)
     excluded = sorted({brief.pk, *exclude_ids})
 
     def rank():
@@ -73,7 +73,7 @@ def suggested_briefs(brief, *, issue_ids, exclude_ids=(), limit=RELATED_READING_
     key = f"suggested:{brief.pk}:{limit}:{','.join(map(str, excluded))}:{','.join(map(str, sorted(issue_ids)))}"
     # Any publication may move the pool's edge: the keys follow every one, the page its issues'.
     order = remember(key, {t.every("brief"), *listings}, rank, shows=listings)
-    return KeyedBriefs(order, read_suggested, tags=listings)
+    return KeyedItems(order, read_suggested, tags=listings)
 
 
 def read_suggested(keys):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .textcheck import TEXT_VALIDATORS
+from core.textcheck import TEXT_VALIDATORS
 
 
 class Revision(models.Model):

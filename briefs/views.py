@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from core.listed import KeyedItems
+from core.pagination import ListingPages, by_keys
 from serving import remember
 from serving import tags as t
 
 from . import cards, citations, pdf
-from .listed import KeyedBriefs
 from .models import Brief, BriefType
-from .pagination import ListingPages, by_keys
 from .parts import brief_parts, home_parts
 from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
 
@@ -37,12 +37,12 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         # Which briefs the home lists is worked out once per change (a publication, a picture added
         # or removed, a type renamed) and remembered; each is shown from its kept card
-        # (briefs/listed.py), and read (by its key) only when that is missing.
+        # (core/listed.py), and read (by its key) only when that is missing.
         lead, latest, flash = remember("home-lists", {t.every("brief"), t.every("type"), t.LEAD_PICTURES}, home_lists)
         return super().get_context_data(
-            lead=KeyedBriefs([lead] if lead else [], read_cards),
-            latest=KeyedBriefs(latest, read_cards),
-            flash_briefs=KeyedBriefs(flash, read_cards),
+            lead=KeyedItems([lead] if lead else [], read_cards),
+            latest=KeyedItems(latest, read_cards),
+            flash_briefs=KeyedItems(flash, read_cards),
             flash_slug=FLASH_BRIEF_SLUG,
             page_parts=home_parts(self.request),
             **kwargs,

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from . import notifications, revisions, textcheck
+from core import textcheck
+
+from . import notifications, revisions, signals
 from .models import Brief, Correction, Transition
 
 Status = Brief.Status
@@ -304,8 +306,9 @@ def reopen(*, brief, user, comment=""):
     return _transition("reopen", brief=brief, user=user, comment=comment)
 
 
-def add_correction(*, brief, user, text):
-    """Add a dated public correction to a live brief; it moves the brief's public "updated" time."""
+def add_correction(*, brief, user, text, tell_followers=False):
+    """Add a dated public correction to a live brief; it moves the brief's public "updated" time.
+    ``tell_followers``: the brief's email-alert followers are told too (``signals.correction_added``)."""
     _check_permission(user, CORRECT_PERMISSION, "You may not add corrections.")
     text = (text or "").strip()
     if not text:
@@ -319,6 +322,7 @@ def add_correction(*, brief, user, text):
         locked.corrected_at = correction.at
         locked.save(update_fields=["corrected_at", "updated_at"])
         _refresh(brief, locked, ["corrected_at", "updated_at"])
+    signals.correction_added.send(sender=Correction, correction=correction, tell_followers=tell_followers)
     return correction
 
 

@@ -17,6 +17,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from . import editor, logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -75,17 +77,23 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_ckeditor_5",
+    "config.apps.SignInProtectionConfig",  # django-axes, login lock-outs (#10, config/apps.py)
+    "django_tasks_db",  # Django's tasks framework, kept in the database: the alerts worker's queue (#15)
+    "imagekit",  # picture renditions (#13)
+    # Ours, the lowest layer first: an app imports only apps listed before it (docs/design.md, "A map
+    # of the apps"; tests/test_app_imports.py checks there is no circle).
+    "core",  # what every app shares, and the site's template tags ({% load dossier %})
+    "serving",
+    "pictures",
     "issues",
     "experts",
     "briefs",
-    "serving",
-    "config.apps.SignInProtectionConfig",  # django-axes, login lock-outs (#10, config/apps.py)
-    "django_tasks_db",  # Django's tasks framework, kept in the database: the alerts worker's queue (#15)
-    "subscriptions",
-    "imagekit",  # picture renditions (#13)
-    "pictures",
     "pages",
     "search",
+    "subscriptions",
+    "listings",  # issue and expert pages, their feeds, the sitemap: they list every content type
+    "importer",  # `import_briefs`: the old site's text exports
+    "demo",  # `load_demo`: the demo institute behind `make run`
 ]
 if TESTING:  # a content type as small as one can be, showing what the cache layer gives it (#21)
     INSTALLED_APPS.append("tests.pagetype")
@@ -309,37 +317,8 @@ WHITENOISE_MIMETYPES = {".xsl": "text/xsl"}
 # --- Content: tags, rich text, pictures, and limits on what editors upload or import ---------------
 TAGGIT_CASE_INSENSITIVE = True
 
-# Rich text: CKEditor 5 in the admin. Its toolbar offers only what the sanitiser keeps
-# (briefs.richtext.ALLOWED_TAGS), so editors never lose formatting on save.
-CKEDITOR_5_CONFIGS = {
-    "default": {
-        "toolbar": {
-            "items": [
-                "heading",
-                "|",
-                "bold",
-                "italic",
-                "link",
-                "|",
-                "bulletedList",
-                "numberedList",
-                "blockQuote",
-                "insertTable",
-                "|",
-                "undo",
-                "redo",
-            ],
-        },
-        "heading": {
-            "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {"model": "heading2", "view": "h2", "title": "Heading", "class": "ck-heading_heading2"},
-                {"model": "heading3", "view": "h3", "title": "Subheading", "class": "ck-heading_heading3"},
-            ]
-        },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
-    },
-}
+# Rich text: CKEditor 5 in the admin, its toolbar offering only what the sanitiser keeps (config/editor.py).
+CKEDITOR_5_CONFIGS = editor.CKEDITOR_5_CONFIGS
 
 # Renditions are made when an image is saved (imagekit's Optimistic strategy), never while a page
 # renders: a page asks for a rendition's URL without touching storage or the cache.
@@ -412,30 +391,7 @@ ALERTS = {
 SEARCH_MAX_QUERY_LENGTH = 200
 
 # --- Logging: one line per request on stdout, everything else on stderr -----------------------------
-# Request logs are one JSON line per request in production (config/requestlog.py); LOG_FORMAT=text
-# gives plain lines (the default with DEBUG). Warnings and errors with their tracebacks go to stderr,
-# as Django's default, so a management command's own output stays clean. systemd's journal takes both.
+# Request logs are one JSON line per request in production; LOG_FORMAT=text gives plain lines (the
+# default with DEBUG). The handlers and loggers: config/logs.py.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
-_json = {"formatter": "json"} if LOG_FORMAT == "json" else {}
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.requestlog.JsonFormatter"}},
-    "filters": {"one_line": {"()": "config.requestlog.DropTraceback"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", **_json},
-        "requests": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", **_json},
-        # A bad Host header is someone probing: one warning line, no traceback (config/requestlog.py).
-        "disallowed_host": {"class": "logging.StreamHandler", "filters": ["one_line"], **_json},
-    },
-    "loggers": {
-        "django.security.DisallowedHost": {"handlers": ["disallowed_host"], "level": "WARNING", "propagate": False},
-        # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
-        # WeasyPrint (PDFs) logs every layout step at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-}
+LOGGING = logs.logging_config(LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "INFO"))  # config/logs.py

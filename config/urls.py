@@ -4,7 +4,9 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views.decorators.http import require_POST
 
+from briefs import urls as briefs_urls
 from briefs.preview import shared_preview
+from search import urls as search_urls
 from serving.views import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} editorial"
@@ -28,12 +30,16 @@ urlpatterns = [
     # CKEditor 5's widget needs its upload URL to exist; the sanitiser keeps no images, so nothing is stored.
     path("ckeditor5/image_upload/", refuse_upload, name="ck_editor_5_upload_file"),
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
-    path("issues/", include("issues.urls")),
-    path("experts/", include("experts.urls")),
+    # Issue and expert pages list every kind of content, so they live above all of them (listings/).
+    path("issues/", include("listings.issues.urls")),
+    path("experts/", include("listings.experts.urls")),
     path("subscribe/", include("subscriptions.urls")),
     path("", include("pages.urls")),
     path("search/", include("search.urls")),
-    path("", include("briefs.urls")),
+    path("", include("listings.urls")),
+    # The briefs' namespace: their own pages, and the archive (/briefs/, ``briefs:list``) that search
+    # serves with its filters and facets (briefs do not import search: it sits above them).
+    path("", include((briefs_urls.urlpatterns + search_urls.archive, briefs_urls.app_name))),
 ]
 
 if settings.DEBUG:

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 
-from briefs.conflicts import NoLostUpdateAdminMixin
-from briefs.forms import SafeAutocompleteAdminMixin
+from core.autocomplete import SafeAutocompleteAdminMixin
+from core.conflicts import NoLostUpdateAdminMixin
 
 from .models import Expert
 from .photos import PhotoField

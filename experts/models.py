@@ -2,8 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from briefs.richtext import RichTextField
-from briefs.textcheck import NAME_VALIDATORS
+from core.richtext import RichTextField
+from core.textcheck import NAME_VALIDATORS
 from pictures.renditions import add_renditions, picture
 from serving.dependencies import TrackedQuerySet
 from serving.urls_cache import cached_reverse

@@ -1,6 +1,6 @@
 from django.db.models import Max
 
-from briefs.sitemaps import SiteSitemap
+from core.sitemaps import SiteSitemap
 
 from .models import Expert
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import F
 from django.db.models.functions import Coalesce
 
-from briefs.conflicts import NoLostUpdateAdminMixin
-from briefs.forms import SafeAutocompleteAdminMixin
+from core.autocomplete import SafeAutocompleteAdminMixin
+from core.conflicts import NoLostUpdateAdminMixin
 
 from .models import Issue
 

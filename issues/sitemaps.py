@@ -1,4 +1,4 @@
-from briefs.sitemaps import SiteSitemap
+from core.sitemaps import SiteSitemap
 
 from .models import Issue
 

@@ -2,8 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from briefs.richtext import RichTextField
-from briefs.textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
+from core.richtext import RichTextField
+from core.textcheck import NAME_VALIDATORS, TEXT_VALIDATORS
 
 
 class Page(models.Model):

@@ -17,7 +17,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from briefs.listed import KeyedBriefs
+from core.listed import KeyedItems
 
 from .index import MARK_END, MARK_START
 from .models import BriefDocument
@@ -148,7 +148,7 @@ class Ranked:
 
 class Paged:
     """The results for the paginator (``count()`` and slices), a slice as the keys of its briefs
-    (``KeyedBriefs``): their cards are kept fragments, so a brief is read only when its card is
+    (``KeyedItems``): their cards are kept fragments, so a brief is read only when its card is
     missing, by ``load(keys)``. ``results`` is a queryset in result order or a Ranked; the keys of
     the Window's page, if any, are ``ids`` (read with the counts)."""
 
@@ -169,7 +169,7 @@ class Paged:
             keys = self.results.ids(page)
         else:
             keys = list(self.results.values_list("pk", flat=True)[page])
-        return KeyedBriefs(keys, self.load)
+        return KeyedItems(keys, self.load)
 
 
 def marked(text):

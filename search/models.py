@@ -19,7 +19,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-from briefs.textcheck import validate_xml_safe
+from core.textcheck import validate_xml_safe
 
 # Written from briefs' own (validated) fields and from normalised queries, never from a form; the
 # validator is there all the same, as on every text field of the project.

@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 from django.utils.safestring import mark_safe
 
-from briefs import listed
 from briefs.models import Brief, BriefIssue, BriefType
-from briefs.pagination import by_keys, paginate_or_404
+from core import listed
+from core.pagination import by_keys, paginate_or_404
 from issues.models import Issue
 from serving import remember
-from serving.tags import SEARCH_FACETS, every
+from serving.tags import SEARCH_FACETS, every, items
 
 from . import engine, facets, suggest
 from .forms import SORTS, SearchForm
@@ -162,7 +162,7 @@ EXCERPT = re.compile(r"<!--excerpt (\d+)-->(.*?)<!--/excerpt-->", re.S)
 
 
 def result_cards(briefs, parsed, issues):
-    """The results' cards (``briefs``: KeyedBriefs), each kept as a fragment with its summary
+    """The results' cards (``briefs``: KeyedItems), each kept as a fragment with its summary
     between markers, put in place of the summary by its excerpt where the search has one: the
     excerpt depends on the query, the rest of a card only on the brief. Only the briefs whose card
     is missing are read (with their issues)."""
@@ -174,7 +174,13 @@ def result_cards(briefs, parsed, issues):
         found = excerpts.get(int(match.group(1)))
         return f'<p class="card-summary search-excerpt">{found}</p>' if found else match.group(2)
 
-    return mark_safe(EXCERPT.sub(excerpt, listed.render(briefs, RESULT_CARD)))  # each part escaped
+    cards = listed.render(briefs, RESULT_CARD, tags_of=issue_tags)
+    return mark_safe(EXCERPT.sub(excerpt, cards))  # each part escaped
+
+
+def issue_tags(brief):
+    """A result's card also shows its issues (``issue_list``, attached from remembered issues)."""
+    return items("issue", [issue.pk for issue in brief.issue_list])
 
 
 def _read_taxonomy():
@@ -219,7 +225,7 @@ def run(request, *, with_text=True):
         cards = Brief.objects.live().with_cards()
         results = engine.Paged(results, lambda keys: by_keys(cards, keys), window, counts.page)
     page = paginate_or_404(results, params.get("page"), PER_PAGE, count=found, **listing)
-    # The page's briefs as their keys: cards are kept fragments (briefs/listed.py), so the briefs
+    # The page's briefs as their keys: cards are kept fragments (core/listed.py), so the briefs
     # are read only for cards missing or out of date.
     page_briefs = page.object_list
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from briefs.textcheck import validate_xml_safe
+from core.textcheck import validate_xml_safe
 
 # Every text field of the project carries it (tests/test_xml_safe_input.py); these are mostly
 # written by the server, and the address is checked by EmailField as well.

@@ -20,7 +20,7 @@ TAG_TAKING = {
     "remember": {1, "tags", "shows"},
     "cache_page": {"shows"},
     "keep": {"tags"},
-    "KeyedBriefs": {"tags"},
+    "KeyedItems": {"tags"},
     "kept_parts": {"tags"},
     "paginate_or_404": {"tags"},
     "ListingPaginator": {"tags"},

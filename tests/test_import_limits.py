@@ -27,9 +27,9 @@ def parse_within_deadline(code):
     """Run ``code`` (with the importer's functions imported) in a child process; its output."""
     program = textwrap.dedent(
         """
-        from briefs.importer.parser import ExportError, parse_export
-        from briefs.importer.issues import split_issues
-        from briefs.importer.text import summarize
+        from importer.parser import ExportError, parse_export
+        from importer.issues import split_issues
+        from importer.text import summarize
         MB = 1024 * 1024
         """
     ) + textwrap.dedent(code)

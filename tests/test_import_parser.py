@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from briefs.importer.issues import split_issues
-from briefs.importer.parser import ExportError, decode_export, parse_export, read_export
-from briefs.importer.text import split_sentences, summarize
+from importer.issues import split_issues
+from importer.parser import ExportError, decode_export, parse_export, read_export
+from importer.text import split_sentences, summarize
 
 EXPORTS = Path(__file__).resolve().parent / "data" / "exports"
 RED_SEA = EXPORTS / "analysis-2025-03-10-red-sea.txt"

@@ -10,9 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from briefs.demo import load
-from briefs.demo.content import EXPERTS, ISSUES
-from briefs.demo.generate import brief_specs
 from briefs.models import (
     Brief,
     BriefIssue,
@@ -25,7 +22,10 @@ from briefs.models import (
     Revision,
     Transition,
 )
-from briefs.richtext import sanitize_html
+from core.richtext import sanitize_html
+from demo import load
+from demo.content import EXPERTS, ISSUES
+from demo.generate import brief_specs
 from experts.models import Expert
 from issues.models import Issue
 

@@ -25,7 +25,7 @@ NONCE = re.compile(r' nonce="[^"]*"')
 PINS = {
     # page: (URL from the sample site, queries on its first render after a change)
     # Which briefs it lists (lead, latest, Flash Briefs), the next scheduled change; each list's
-    # briefs and their authors, read for their cards (briefs/listed.py); featured issues
+    # briefs and their authors, read for their cards (core/listed.py); featured issues
     "home": (lambda s: "/", 9),
     # issues and types (the filters), the oldest live brief's date (the years the year facet may
     # show), the next scheduled change (all three remembered), the total and the four facets (one

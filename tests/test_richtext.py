@@ -2,7 +2,7 @@
 
 import pytest
 
-from briefs.richtext import sanitize_html
+from core.richtext import sanitize_html
 from tests.factories import BriefFactory, ExpertFactory, IssueFactory
 
 XSS = (

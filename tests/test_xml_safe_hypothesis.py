@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from briefs.models import Brief
-from briefs.textcheck import validate_xml_safe, xml_safe
+from core.textcheck import validate_xml_safe, xml_safe
 from tests.conftest import clear_cache
 from tests.import_helpers import RED_SEA, run, taxonomy  # noqa: F401 (a fixture)
 from tests.test_admin import ADD_URL, brief_post, errors_of

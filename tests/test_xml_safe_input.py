@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from briefs import workflow
 from briefs.models import Brief, BriefType
-from briefs.textcheck import validate_one_line, validate_xml_safe
+from core.textcheck import validate_one_line, validate_xml_safe
 from experts.models import Expert
 from issues.models import Issue
 from tests.factories import BriefFactory, BriefTypeFactory, EditorFactory, ExpertFactory, IssueFactory
@@ -194,7 +194,7 @@ def test_every_text_field_of_every_project_app_has_the_xml_safe_validator():
                 checked.append(f"{model._meta.label}.{field.name}")
                 if validate_xml_safe not in field.validators:
                     missing.append(checked[-1])
-    assert not missing, f"text fields without briefs.textcheck.validate_xml_safe: {missing}"
+    assert not missing, f"text fields without core.textcheck.validate_xml_safe: {missing}"
     # The walk found the fields it is meant to guard (a broken walk would pass vacuously).
     assert {"briefs.Brief.title", "briefs.Brief.body", "experts.Expert.bio", "issues.Issue.name"} <= set(checked)
 

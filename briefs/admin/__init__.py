@@ -1,7 +1,9 @@
 from django.contrib import admin
 
-from ..conflicts import NoLostUpdateAdminMixin
-from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm, SafeAutocompleteAdminMixin
+from core.autocomplete import SafeAutocompleteAdminMixin
+from core.conflicts import NoLostUpdateAdminMixin
+
+from ..forms import BriefAdminForm, ExpertQuoteForm, OrderedInlineFormSet, RelatedLinkForm
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .autosave import AutosaveAdminMixin
 from .changelist import BriefChangeListMixin

@@ -16,8 +16,9 @@ from django.contrib.admin.utils import unquote
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.conflicts import stale_edit_form
+
 from .. import presence
-from ..conflicts import stale_edit_form
 from ..edits import DATE_FIELDS, conflict_text, edits_are_pending, save_edit
 from ..models import Brief, ExpertQuote, RelatedLink
 from ..revisions import data_from_forms, latest_revision, live_revision, pending_revision, save_revision, working_copy
@@ -53,7 +54,7 @@ def working_picture(brief, working):
 
 def revision_form(form_class, brief, *, pending):
     """``form_class`` plus the revision the form was opened at, refusing saves over newer ones
-    (the admin's one no-lost-update mechanism, ``briefs.conflicts``; ``save_edit`` checks again).
+    (the admin's one no-lost-update mechanism, ``core.conflicts``; ``save_edit`` checks again).
 
     ``pending``: the brief's edits wait as pending revisions, so its working copy fills the form when
     it is opened. Its picture is also the picture field's initial value when the form is posted: a

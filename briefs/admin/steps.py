@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .. import checks, notifications, revisions, textcheck, workflow
+from core import textcheck
+
+from .. import checks, notifications, revisions, workflow
 
 STEP = "_workflow"
 CORRECTION = "correction"
@@ -162,12 +164,12 @@ def _warn(request, results):
 def _run(admin, request, brief, step, data):
     comment = (data.get("comment") or "").strip()
     if step == CORRECTION:
-        correction = workflow.add_correction(brief=brief, user=request.user, text=data.get("correction_text", ""))
+        tell = bool(data.get("correction_notify"))  # "Tell subscribers" (email alerts, #15)
+        correction = workflow.add_correction(
+            brief=brief, user=request.user, text=data.get("correction_text", ""), tell_followers=tell
+        )
         admin.log_change(request, brief, f"Correction: {correction.text}")
-        if data.get("correction_notify"):  # "Tell subscribers" (email alerts, #15)
-            from subscriptions.announce import announce_correction
-
-            announce_correction(correction=correction)
+        if tell:
             return "Correction added: it shows on the brief's page; its email-alert followers are told within seconds."
         return "Correction added: it shows on the brief's page."
     if step == PUBLISH_PENDING:

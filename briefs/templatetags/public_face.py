@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
-from .dossier import absolute
+from core.templatetags.dossier import absolute
 
 register = template.Library()
 

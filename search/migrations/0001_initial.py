@@ -14,7 +14,7 @@ A later migration that makes Django rebuild ``search_briefdocument`` on SQLite (
 changes do) drops the triggers with the table: it must create them again (``create_fts``).
 """
 
-import briefs.textcheck
+import core.textcheck
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
@@ -124,12 +124,12 @@ class Migration(migrations.Migration):
                         to="briefs.brief",
                     ),
                 ),
-                ("title", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe])),
-                ("summary", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe])),
-                ("people", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe], help_text="Authors' and quoted experts' names.")),
-                ("quotes", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe])),
-                ("body", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe], help_text="Latest developments and the body, as plain text.")),
-                ("folded", models.TextField(blank=True, validators=[briefs.textcheck.validate_xml_safe])),
+                ("title", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe])),
+                ("summary", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe])),
+                ("people", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe], help_text="Authors' and quoted experts' names.")),
+                ("quotes", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe])),
+                ("body", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe], help_text="Latest developments and the body, as plain text.")),
+                ("folded", models.TextField(blank=True, validators=[core.textcheck.validate_xml_safe])),
                 ("vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
             ],
         ),
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("day", models.DateField()),
-                ("query", models.CharField(max_length=200, validators=[briefs.textcheck.validate_xml_safe])),
+                ("query", models.CharField(max_length=200, validators=[core.textcheck.validate_xml_safe])),
                 ("count", models.PositiveIntegerField(default=0)),
                 (
                     "zero_results",

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from briefs.models import Brief
-from briefs.richtext import sanitize_html
+from core.richtext import sanitize_html
 from tests.factories import BriefFactory, SuperUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

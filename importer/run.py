@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
-from .. import textcheck
+from core import textcheck
+
 from .loader import CREATED, UNCHANGED, UPDATED, apply_plans, plan_imports
 from .parser import ExportError, read_export
 

@@ -3,11 +3,11 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from briefs.models import CARD_SKIPS, Brief, ExpertQuote
-from briefs.pagination import ListingPages, paginate_or_404
-from briefs.parts import expert_parts
+from core.pagination import ListingPages, paginate_or_404
+from experts.models import Expert
 from serving import tags as t
 
-from .models import Expert
+from ..parts import expert_parts
 
 
 class ExpertListView(ListView):

@@ -157,7 +157,7 @@ def brief_specs():
     assert len({spec["slug"] for spec in specs}) == len(specs), "demo titles must give unique slugs"
     for spec in specs:
         spec["related_brief"] = related_brief(spec, specs)
-    # Every other live Analysis, the newest first, has a lead picture (briefs/demo/pictures.py): the
+    # Every other live Analysis, the newest first, has a lead picture (demo/pictures.py): the
     # home page leads with one. Not all: each picture costs its renditions on every fresh load.
     for spec in [spec for spec in specs if spec["type"] == "analysis" and is_live(spec)][::2]:
         spec["picture"] = f"An abstract landscape illustrating {spec['topic']}"

@@ -4,13 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView, TemplateView
 
 from briefs.models import Brief, BriefIssue
-from briefs.pagination import ListingPages
-from briefs.parts import issue_parts
+from core.pagination import ListingPages
 from experts.models import Expert
+from issues.models import Issue
 from serving import remember
 from serving import tags as t
 
-from .models import Issue
+from ..parts import issue_parts
 
 
 def live_counts(issues, children):

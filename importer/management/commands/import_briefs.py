@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from briefs.importer.run import ImportFailed, collect_paths, import_exports, totals, unused_issues
 from briefs.notifications import admin_url
+from importer.run import ImportFailed, collect_paths, import_exports, totals, unused_issues
 from serving import statistics
 
 # Past this many files a progress bar is worth drawing (when a person is watching a terminal).

@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 
 from serving import remember
 
-from .listed import KeyedBriefs
+from .listed import KeyedItems
 
 
 class ListingPaginator(Paginator):
@@ -23,9 +23,9 @@ class ListingPaginator(Paginator):
         return remember(f"count:{self.listing}", self.tags, lambda: Paginator.count.func(self))
 
     def page(self, number):
-        """The page, its briefs found by the keys remembered for it: finding the newest N of a
+        """The page, its items found by the keys remembered for it: finding the newest N of a
         listing walks the archive by date until N match, which for a rare expert or issue is most
-        of it; reading N briefs by their keys is not."""
+        of it; reading N items by their keys is not."""
         if not isinstance(self.object_list, QuerySet):
             return super().page(number)
         number = self.validate_number(number)
@@ -40,8 +40,8 @@ class ListingPaginator(Paginator):
 
         found = remember(f"page:{self.listing}:{self.per_page}:{number}", self.tags, keys)
         cards = self.cards if self.cards is not None else listing.model.objects.live().with_cards()
-        # The briefs are read when iterated; cards of them (listed.render) need only their keys.
-        return Page(KeyedBriefs(found, lambda keys: by_keys(cards, keys)), number, self)
+        # The items are read when iterated; cards of them (listed.render) need only their keys.
+        return Page(KeyedItems(found, lambda keys: by_keys(cards, keys)), number, self)
 
 
 def by_keys(cards, keys):

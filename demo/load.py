@@ -15,12 +15,12 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from briefs.models import Brief, BriefType, ExpertQuote, RelatedLink
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
 from serving import invalidate_everything
 
-from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from .content import BRIEF_TYPES, EXPERTS, INSTITUTE, ISSUES
 from .generate import brief_specs
 from .pictures import sync_picture

@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from briefs import workflow
+from briefs.models import Brief, BriefType, ExpertQuote, RelatedLink
+from core.richtext import sanitize_html
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
 from serving import invalidate_everything
 
-from .. import workflow
-from ..models import Brief, BriefType, ExpertQuote, RelatedLink
-from ..richtext import sanitize_html
 from .issues import split_issues
 from .parser import ExportError, ParsedBrief
 from .text import summarize

@@ -12,7 +12,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from briefs import listed
+from core import listed
 
 register = template.Library()
 
@@ -30,7 +30,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 @register.simple_tag
 def brief_cards(briefs, template=listed.CARD, **params):
     """Cards of ``briefs`` (a list, or a listing page's keys), each rendered once per change of
-    what it shows (briefs/listed.py); ``params`` (``level=3``) are given to ``template``."""
+    what it shows (core/listed.py); ``params`` (``level=3``) are given to ``template``."""
     return listed.render(briefs, template, **params)
 
 

@@ -3,9 +3,8 @@ from django.db.models import Q
 
 from briefs.feeds import ObjectFeed
 from briefs.models import BriefIssue
+from issues.models import Issue, descendant_ids_from
 from serving import tags as t
-
-from .models import Issue, descendant_ids_from
 
 
 class IssueFeed(ObjectFeed):

@@ -3,9 +3,8 @@ from django.db.models import Q
 
 from briefs.feeds import ObjectFeed
 from briefs.models import Brief, ExpertQuote
+from experts.models import Expert
 from serving import tags as t
-
-from .models import Expert
 
 
 class ExpertFeed(ObjectFeed):

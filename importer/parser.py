@@ -19,12 +19,13 @@ The shape (see DESIGN.md, "Plain-text brief exports")::
 import codecs
 import datetime
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
-from .. import textcheck
+from core import textcheck
+
+from .parsed import ExportError, Link, Paragraph, ParsedBrief, Quote, Section
 from .text import QUOTE_CLOSE, QUOTE_OPEN, ends_a_sentence
 
 DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%Y-%m-%d")
@@ -49,63 +50,6 @@ NONCHARACTER_RE = re.compile("[\ufffe\uffff]")
 # Column sizes of BriefType.name, RelatedLink.title and ExpertQuote.expert_title.
 TYPE_MAX_CHARS, LINK_TITLE_MAX_CHARS, EXPERT_TITLE_MAX_CHARS = 100, 255, 255
 HEADING_MAX_WORDS = 14
-
-
-class ExportError(Exception):
-    """Bad input, named by file and line: ``exports/a.txt:3: unreadable date “Aprl 3”``."""
-
-    def __init__(self, source, line, message):
-        self.source, self.line, self.message = source, line, message
-        super().__init__(f"{source}:{line}: {message}")
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    line: int
-    text: str
-
-
-@dataclass
-class Quote:
-    line: int
-    paragraphs: list[str]
-    expert_name: str
-    expert_title: str
-
-    @property
-    def text(self):
-        """Stored as ExpertQuote.text wants it: no outer quotation marks, blank line between paragraphs."""
-        return "\n\n".join(self.paragraphs)
-
-
-@dataclass
-class Section:
-    line: int
-    heading: str
-    paragraphs: list[Paragraph] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Link:
-    line: int
-    title: str
-    byline: str
-
-
-@dataclass
-class ParsedBrief:
-    source: str
-    header_line: int
-    date: datetime.date
-    type_name: str
-    title_line: int
-    title: str
-    developments: list[Paragraph] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    issues_line: int | None = None
-    issues_text: str = ""
 
 
 def read_export(path, *, max_bytes=None):
