@@ -432,5 +432,7 @@ class Correction(models.Model):
 
 add_renditions(Brief, "lead_image", (480, 800, 1200))
 
-# Revisions and share-preview links live in their own module; importing them here registers them.
+# Revisions and share-preview links, and what is made once per live version (citations, PDF, social
+# card: briefs/brieffiles.py) live in their own modules; importing them here registers them.
+from .file_models import BriefFiles  # noqa: E402, F401
 from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

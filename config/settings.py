@@ -184,6 +184,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A brief's PDF and social card are handed out by views that check the brief is live (#21); with
+# nginx in front (deploy/nginx/dossier.conf, where their folders are `internal`) the view answers
+# with X-Accel-Redirect to MEDIA_URL + the file's name and nginx sends the file. Off: Django streams it.
+MEDIA_X_ACCEL_REDIRECT = env_bool("MEDIA_X_ACCEL_REDIRECT", False)
 # Locally, whitenoise serves straight from the apps' static folders (no collectstatic needed).
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {

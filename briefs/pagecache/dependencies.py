@@ -125,6 +125,15 @@ def type_changed(sender, instance, raw=False, **kwargs):
         bump({f"type:{instance.pk}", "types"})
 
 
+# --- #21: what is made once per version (briefs/brieffiles.py) -------------------------------------
+def brief_files_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A brief's page shows its stored citations: storing or deleting them changes it. A new PDF
+    or card changes no page (the card's URL names its version from the brief itself)."""
+    if raw or (update_fields is not None and "citations" not in update_fields):
+        return
+    bump({f"brief-body:{instance.brief_id}"})
+
+
 def connect():
     get = apps.get_model
     Brief, Expert = get("briefs.Brief"), get("experts.Expert")
@@ -145,3 +154,6 @@ def connect():
     pre_save.connect(issue_pre_save, sender=get("issues.Issue"), dispatch_uid=uid + "issue-pre")
     m2m_changed.connect(authors_changed, sender=Brief.authors.through, dispatch_uid=uid + "authors")
     m2m_changed.connect(expert_issues_changed, sender=Expert.issues.through, dispatch_uid=uid + "expert-issues")
+    files = get("briefs.BriefFiles")  # #21
+    post_save.connect(brief_files_changed, sender=files, dispatch_uid=uid + "files-save")
+    post_delete.connect(brief_files_changed, sender=files, dispatch_uid=uid + "files-delete")
