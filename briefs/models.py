@@ -103,6 +103,9 @@ class Brief(models.Model):
         through=BriefIssue,
         blank=True,
         help_text="Pick from the issue taxonomy; editors add new issues.",
+        # As the taxonomy orders them, in a page, a feed and a prefetch of many briefs alike: without
+        # it a prefetch has no ORDER BY, and the stored files' fingerprints (#21) would follow the plan.
+        ordering=["sort_order", "name"],
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
     # An optional lead picture (#13): shown above the brief and on its card; renditions below the class.
