@@ -343,6 +343,9 @@ LOGGING = {
         # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
+        # WeasyPrint (the worker's PDFs, #21) warns of every screen-only CSS rule it skips: ~30
+        # lines a PDF. What it cannot fetch is an ERROR and stays.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
