@@ -21,10 +21,12 @@ brief is saved out of publication or deleted, and by a task queued for its expir
 """
 
 import logging
+import multiprocessing
+import time
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
@@ -92,11 +94,16 @@ def _exists(name):
     return bool(name) and default_storage.exists(name)
 
 
-def load(brief_id):
-    """The brief with everything its page shows, if it keeps files, else None."""
+def load(brief_id, parts=PARTS):
+    """The brief, if it keeps files (else None), with what ``parts`` show: the PDF, everything its
+    page shows; citations and card, its type, authors and issues."""
     from .related import brief_page_queryset
 
-    return brief_page_queryset(kept_briefs()).filter(pk=brief_id).first()
+    if "pdf" in parts:
+        briefs = brief_page_queryset(kept_briefs())
+    else:
+        briefs = kept_briefs().select_related("type").prefetch_related("authors", "issues")
+    return briefs.filter(pk=brief_id).first()
 
 
 def make(*, brief_id, parts=PARTS, brief=None):
@@ -121,10 +128,23 @@ def make(*, brief_id, parts=PARTS, brief=None):
         if "pdf" in todo:
             name = pdf.pdf_name(brief, version.fingerprints["pdf"])
             made["pdf"] = default_storage.save(name, ContentFile(pdf.make_pdf(brief, version.html)))
-        return _store(brief_id, version, made)
+        return _store_retrying(brief_id, version, made)
     except BaseException:
         _delete([name for part, name in made.items() if part != "citations"])
         raise
+
+
+def _store_retrying(brief_id, version, made, attempts=5):
+    """``_store``, again when SQLite refuses it at once: in WAL mode a transaction that read before
+    another process committed a write cannot write (no busy wait helps). ``_store`` checks
+    everything again, so running it again is safe."""
+    for attempt in range(attempts):
+        try:
+            return _store(brief_id, version, made)
+        except OperationalError as error:
+            if connection.vendor != "sqlite" or "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def _store(brief_id, version, made):
@@ -136,7 +156,7 @@ def _store(brief_id, version, made):
         if not kept_briefs().select_for_update().filter(pk=brief_id).exists():
             transaction.on_commit(lambda: _delete(new_names))
             return ["discarded"]  # it left publication meanwhile; its save discards its files
-        current = Version(load(brief_id), made)
+        current = Version(load(brief_id, made), made)
         if current.fingerprints != {part: version.fingerprints[part] for part in made}:
             # A newer version went live while these were made: its own task makes its files.
             transaction.on_commit(lambda: _delete(new_names))
@@ -171,28 +191,52 @@ def _store(brief_id, version, made):
     return [part for part in made if f"{part}_fingerprint" in changed]
 
 
-def make_missing(*, parts=PARTS, progress=None, batch=200):
-    """Bring every kept brief's files up to date (``parts`` of them), and delete the files of briefs
-    that keep none any more. ``progress(done, total, made)`` is called after each batch.
-    Returns {"checked", "made": {part: count}, "discarded"}."""
+def make_missing(*, parts=PARTS, slugs=None, progress=None, batch=200, jobs=1):
+    """Bring every kept brief's files up to date (``parts`` of them; only the briefs of ``slugs``
+    if given), and delete the files of briefs that keep none any more. ``progress(done, total,
+    made)`` is called after each batch; ``jobs`` processes share the batches (citeproc and
+    WeasyPrint use one core each). Returns {"checked", "made": {part: count}, "discarded"}."""
     from .models import BriefFiles
-    from .related import brief_page_queryset
 
     summary = {"checked": 0, "made": dict.fromkeys(parts, 0), "discarded": 0}
-    for brief_id in BriefFiles.objects.exclude(brief__in=kept_briefs()).values_list("pk", flat=True):
-        discard_files(brief_id)
-        summary["discarded"] += 1
-    ids = list(kept_briefs().order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        for brief in brief_page_queryset(kept_briefs()).filter(pk__in=chunk).order_by("pk"):
-            for part in make(brief_id=brief.pk, parts=parts, brief=brief):
-                if part in summary["made"]:
-                    summary["made"][part] += 1
-        summary["checked"] += len(chunk)
-        if progress:
-            progress(summary["checked"], len(ids), summary["made"])
+    kept = kept_briefs()
+    if slugs is None:
+        for brief_id in BriefFiles.objects.exclude(brief__in=kept).values_list("pk", flat=True):
+            discard_files(brief_id)
+            summary["discarded"] += 1
+    else:
+        kept = kept.filter(slug__in=slugs)
+    ids = list(kept.order_by("pk").values_list("pk", flat=True))
+    batches = [(ids[start : start + batch], parts) for start in range(0, len(ids), batch)]
+    if jobs > 1 and len(batches) > 1:
+        connections.close_all()  # each process opens its own
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.imap_unordered(_make_batch, batches)
+            _add_up(summary, results, len(ids), progress)
+    else:
+        _add_up(summary, map(_make_batch, batches), len(ids), progress)
     return summary
+
+
+def _make_batch(batch):
+    from .related import brief_page_queryset
+
+    ids, parts = batch
+    made = dict.fromkeys(parts, 0)
+    for brief in brief_page_queryset(kept_briefs()).filter(pk__in=ids).order_by("pk"):
+        for part in make(brief_id=brief.pk, parts=parts, brief=brief):
+            if part in made:
+                made[part] += 1
+    return len(ids), made
+
+
+def _add_up(summary, results, total, progress):
+    for checked, made in results:
+        summary["checked"] += checked
+        for part, count in made.items():
+            summary["made"][part] += count
+        if progress:
+            progress(summary["checked"], total, summary["made"])
 
 
 # Discarding

@@ -28,8 +28,14 @@ class Command(BaseCommand):
             metavar="PART",
             help=f"make only this part ({', '.join(brieffiles.PARTS)}); repeatable. Default: all of them",
         )
+        parser.add_argument(
+            "--brief", action="append", metavar="SLUG", help="only this brief (by its slug); repeatable"
+        )
+        parser.add_argument(
+            "--jobs", type=int, default=1, metavar="N", help="processes sharing the work (default 1; one per core)"
+        )
 
-    def handle(self, *args, only=None, **options):
+    def handle(self, *args, only=None, brief=None, jobs=1, **options):
         parts = tuple(part for part in brieffiles.PARTS if part in (only or brieffiles.PARTS))
         started = time.monotonic()
         self.last_report = started
@@ -40,7 +46,7 @@ class Command(BaseCommand):
                 self.last_report = now
                 self.stdout.write(f"  {done:,}/{total:,} briefs checked, {describe(made)} ({now - started:.0f} s)")
 
-        summary = brieffiles.make_missing(parts=parts, progress=progress)
+        summary = brieffiles.make_missing(parts=parts, slugs=brief, progress=progress, jobs=max(1, jobs))
         discarded = ""
         if summary["discarded"]:
             discarded = f"; the files of {summary['discarded']:,} briefs no longer published deleted"
