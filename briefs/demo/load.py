@@ -19,6 +19,7 @@ from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
 
+from .. import tasks
 from ..models import Brief, BriefType, ExpertQuote, RelatedLink
 from ..pagecache import invalidate_public_pages
 from .content import BRIEF_TYPES, EXPERTS, INSTITUTE, ISSUES
@@ -286,4 +287,7 @@ def load_demo(*, debug, now=None):
         ensure_demo_login(report, debug=debug)
         invalidate_public_pages()  # quotes and links are written with bulk_create, which sends no signals
         search_index.rebuild()  # for the same reason (#12)
+        # The briefs' citations, PDFs and cards: the worker (`make run` starts it) makes any missing,
+        # on a database loaded before #21 too.
+        tasks.enqueue_make_missing()
     return report
