@@ -165,12 +165,15 @@ def _store(brief_id, version, made):
         files = existing or BriefFiles(brief_id=brief_id)
         changed, unused = [], []
         for part, value in made.items():
-            if getattr(files, f"{part}_fingerprint") == version.fingerprints[part] and (
-                part == "citations" or _exists(getattr(files, part).name)
-            ):
-                if part != "citations":
+            if getattr(files, f"{part}_fingerprint") == version.fingerprints[part]:
+                if part == "citations":
+                    continue  # another run stored this version first
+                stored_name = getattr(files, part).name
+                if stored_name == value:
+                    continue  # the file that had gone, made again under its name
+                if _exists(stored_name):
                     unused.append(value)  # another run stored this version first
-                continue
+                    continue
             if part == "citations":
                 files.citations, files.bibtex, files.ris = value["styles"], value["bibtex"], value["ris"]
                 changed += ["citations", "bibtex", "ris"]

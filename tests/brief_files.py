@@ -13,22 +13,26 @@ def make_files(*briefs, parts=brieffiles.PARTS):
             brieffiles.make(brief_id=brief.pk, parts=parts)
 
 
+TASKS = "briefs.tasks."  # the alerts' sweeps, queued by publications too, are tests/test_alerts_*.py's
+
+
 def queued():
-    """The tasks waiting in django-tasks-db's table, due or not: [(task name, args)], in the worker's order."""
+    """The brief files' tasks waiting in django-tasks-db's table, due or not: [(task name, args)],
+    in the worker's order."""
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(status="READY")
+    waiting = DBTaskResult.objects.filter(status="READY", task_path__startswith=TASKS)
     return [(result.task_path.rsplit(".", 1)[-1], result.args_kwargs["args"]) for result in waiting]
 
 
 def run_tasks():
-    """Run what the worker would now: every task due, in-process, in the worker's order (tasks
-    they enqueue run too). Returns their names."""
+    """Run what the worker would now of the brief files' tasks: every one due, in-process, in the
+    worker's order (tasks they enqueue run too). Returns their names."""
     from django_tasks_db.models import DBTaskResult
 
     ran = []
     while True:
-        result = DBTaskResult.objects.ready().first()
+        result = DBTaskResult.objects.ready().filter(task_path__startswith=TASKS).first()
         if result is None:
             return ran
         result.delete()
