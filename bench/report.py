@@ -85,6 +85,8 @@ def markdown(results, chart_name=None):
     if "seed" in results:
         seed = results["seed"]
         built = "reused (BENCH_REUSE=1)" if seed["reused"] else f"generated in {seed['generated_seconds']:.0f} s"
+        if seed.get("citations_seconds") is not None:  # #21: made as the worker would, once per brief
+            built += f"; citations made in {seed['citations_seconds']:.0f} s"
         rows.insert(6, ("Data", f"{seed['live_briefs']:,} live briefs ({seed['generated_briefs']:,} {built})"))
     lines += [f"| {a} | {b} |" for a, b in rows] + [""]
 

@@ -1,9 +1,9 @@
 """Social cards: the 1200x630 picture a link to a brief shows on social networks and in chats
 (``og:image``), drawn with Pillow: the institute's name, the brief's type, title and date.
 
-A card is drawn once per version of what it shows and kept in the default storage; its name carries
-a hash of that text, so the page can name the card's URL without drawing or even looking for it,
-and the card view draws it on the first request only.
+A brief's card is drawn once per version of what it shows, by the worker (briefs/brieffiles.py),
+and kept in the default storage; its name carries a hash of that text (``fingerprint``), so the
+page can name the card's URL without drawing or even looking for it.
 """
 
 import hashlib
@@ -17,8 +17,6 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from PIL import Image, ImageDraw, ImageFont
-
-from .pdf import discard_older
 
 CARD_DIR = "cards"
 SIZE = (1200, 630)
@@ -41,9 +39,13 @@ def card_lines(brief):
     return [settings.SITE_NAME, brief.type.name, brief.title, published]
 
 
-def card_name(brief):
-    digest = hashlib.sha256("\n".join(card_lines(brief)).encode()).hexdigest()[:16]
-    return f"{CARD_DIR}/{brief.pk}/{digest}.png"
+def fingerprint(brief):
+    """A digest of what the card shows: its version, named in the card's URL (``?v=``)."""
+    return hashlib.sha256("\n".join(card_lines(brief)).encode()).hexdigest()[:16]
+
+
+def card_name(brief, digest=None):
+    return f"{CARD_DIR}/{brief.pk}/{digest or fingerprint(brief)}.png"
 
 
 def fit_title(title):
@@ -76,15 +78,8 @@ def draw_card(site_name, kicker, title, footer):
 
 
 def brief_card(brief):
-    """The stored card's name for ``brief``, drawn now if this version has none."""
-    name = card_name(brief)
-    if not default_storage.exists(name):
-        site_name, kicker, title, published = card_lines(brief)
-        content = draw_card(site_name, kicker, title, published)
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(content))
-        discard_older(name)
-    return name
+    """The card's PNG bytes for ``brief``."""
+    return draw_card(*card_lines(brief))
 
 
 def site_card():

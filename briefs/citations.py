@@ -3,10 +3,18 @@ BibTeX and RIS records for reference managers.
 
 citeproc-py formats from CSL-JSON, the format Zotero and Pandoc use, so one description of the
 brief (``csl_item``) feeds every style. Parsed styles are kept per process (parsing one takes a few
-milliseconds, formatting a citation about 15): the brief page itself is cached whole.
+milliseconds, formatting a citation about 15). Formatting is work done once per version: the worker
+makes the citations when a version goes live and stores them with it (``stored``, kept by
+briefs/brieffiles.py); pages and downloads read what was stored and never run citeproc.
+
+The reader's access date (BibTeX ``urldate``, RIS ``Y2``) is the one thing that is not the
+version's: stored records leave it out and ``with_access_date`` adds it when one is downloaded.
+None of the three styles prints an access date for a report.
 """
 
 import functools
+import hashlib
+import json
 import re
 from html import unescape
 
@@ -91,11 +99,46 @@ def _escaped(value):
 def citations(brief, *, accessed=None):
     """[(label, plain text, HTML)] for each style. citeproc-py's HTML formatter does not escape the
     data it is given (only its own punctuation), so the HTML is made from escaped data."""
-    item = csl_item(brief, accessed=accessed)
+    return [(label, plain, mark_safe(html)) for label, plain, html in format_item(csl_item(brief, accessed=accessed))]
+
+
+def format_item(item):
+    """[(label, plain text, HTML)] for the CSL-JSON ``item`` (a plain dict: a worker process can
+    format it without the database)."""
     html_item = {key: _escaped(value) if key != "id" else value for key, value in item.items()}
     formatted = [(label, _format(html_item, label, formatter.html)) for label in STYLES]
     # The plain text is the HTML's text: one formatting per style instead of two.
-    return [(label, unescape(strip_tags(html)), mark_safe(html)) for label, html in formatted]
+    return [(label, unescape(strip_tags(html)), html) for label, html in formatted]
+
+
+# What is stored with a version (briefs/brieffiles.py)
+
+# Change it when the formatting changes (a style, this module's code): every stored citation is
+# then out of date, and the worker or `make_brief_files` makes them again.
+FORMAT_VERSION = 1
+
+
+def version_item(brief):
+    """The brief's CSL-JSON without the access date: what its stored citations are made from."""
+    item = csl_item(brief)
+    del item["accessed"]
+    return item
+
+
+def fingerprint(brief):
+    """A digest of everything the stored citations and records show (no citeproc run: cheap)."""
+    shown = [FORMAT_VERSION, sorted(STYLES), version_item(brief), bibtex_record(brief), ris_record(brief)]
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+
+
+def stored(brief):
+    """What is kept with the version: {"styles": [{"style", "text", "html"}], "bibtex", "ris"}."""
+    formatted = format_item(version_item(brief))
+    return {
+        "styles": [{"style": label, "text": plain, "html": html} for label, plain, html in formatted],
+        "bibtex": bibtex_record(brief),
+        "ris": ris_record(brief),
+    }
 
 
 # BibTeX and RIS
@@ -135,7 +178,12 @@ def bibtex_key(brief):
 def bibtex(brief, *, accessed=None):
     """A @techreport entry (the institute as institution, the brief's type as its type); authors are
     written "Family, Given" so BibTeX never guesses, and braces keep the title's capitals."""
-    item = csl_item(brief, accessed=accessed)
+    return with_access_date(bibtex_record(brief), "bibtex", accessed)
+
+
+def bibtex_record(brief):
+    """The BibTeX entry without the reader's ``urldate`` (``with_access_date`` adds it)."""
+    item = version_item(brief)
     published = timezone.localdate(brief.published_at)
     fields = [
         ("author", " and ".join(bibtex_name(author) for author in item["author"])),
@@ -146,7 +194,6 @@ def bibtex(brief, *, accessed=None):
         ("month", published.strftime("%b").lower()),
         ("date", published.isoformat()),
         ("url", item["URL"]),
-        ("urldate", timezone.localdate(accessed or timezone.now()).isoformat()),
     ]
     if brief.summary:
         fields.append(("abstract", bibtex_escape(brief.summary)))
@@ -156,7 +203,12 @@ def bibtex(brief, *, accessed=None):
 
 def ris(brief, *, accessed=None):
     """An RIS record (type RPRT), one tag per line, CRLF as the format asks."""
-    item = csl_item(brief, accessed=accessed)
+    return with_access_date(ris_record(brief), "ris", accessed)
+
+
+def ris_record(brief):
+    """The RIS record without the reader's access date (``Y2``: ``with_access_date`` adds it)."""
+    item = version_item(brief)
     published = timezone.localdate(brief.published_at)
     lines = [("TY", "RPRT"), ("TI", brief.title)]
     for author in item["author"]:
@@ -170,10 +222,21 @@ def ris(brief, *, accessed=None):
         ("PB", settings.SITE_NAME),
         ("M3", brief.type.name),
         ("UR", item["URL"]),
-        ("Y2", timezone.localdate(accessed or timezone.now()).strftime("%Y/%m/%d")),
     ]
     if brief.summary:
         lines.append(("AB", " ".join(brief.summary.split())))
     lines += [("KW", issue.name) for issue in brief.issues.all()]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {' '.join(str(value).split())}\r\n" for tag, value in lines)
+
+
+BIBTEX_END, RIS_END = "\n}\n", "ER  - \r\n"
+
+
+def with_access_date(record, kind, accessed=None):
+    """A stored ``kind`` ("bibtex" or "ris") record with the access date (default: today) as its
+    last field: BibTeX's ``urldate``, RIS's ``Y2`` before the end tag (neither format minds the order)."""
+    day = timezone.localdate(accessed or timezone.now())
+    if kind == "bibtex":
+        return record.removesuffix(BIBTEX_END) + f",\n  urldate = {{{day.isoformat()}}}" + BIBTEX_END
+    return record.removesuffix(RIS_END) + f"Y2  - {day:%Y/%m/%d}\r\n" + RIS_END

@@ -154,6 +154,14 @@ def type_changed(sender, instance, raw=False, **kwargs):
         bump({t.item("type", instance.pk), t.every("type")})
 
 
+def brief_files_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A brief's page shows its stored citations (briefs/brieffiles.py): storing or deleting them
+    changes it. A new PDF or card changes no page (the card's URL names its version from the brief)."""
+    if raw or (update_fields is not None and "citations" not in update_fields):
+        return
+    bump({t.body("brief", instance.brief_id)})
+
+
 def connect():
     get = apps.get_model
     Brief = get("briefs.Brief")
@@ -178,3 +186,6 @@ def connect():
         signal.connect(type_changed, sender=get("briefs.BriefType"), dispatch_uid=f"{uid}type-{name}")
     pre_save.connect(quote_pre_save, sender=get("briefs.ExpertQuote"), dispatch_uid=uid + "quote-pre")
     m2m_changed.connect(authors_changed, sender=Brief.authors.through, dispatch_uid=uid + "authors")
+    files = get("briefs.BriefFiles")
+    post_save.connect(brief_files_changed, sender=files, dispatch_uid=uid + "files-save")
+    post_delete.connect(brief_files_changed, sender=files, dispatch_uid=uid + "files-delete")

@@ -105,6 +105,9 @@ class Brief(models.Model):
         through=BriefIssue,
         blank=True,
         help_text="Pick from the issue taxonomy; editors add new issues.",
+        # As the taxonomy orders them, in a page, a feed and a prefetch of many briefs alike: without
+        # it a prefetch has no ORDER BY, and the stored files' fingerprints (#21) would follow the plan.
+        ordering=["sort_order", "name"],
     )
     authors = models.ManyToManyField("experts.Expert", blank=True, related_name="authored_briefs")
     # An optional lead picture (#13): shown above the brief and on its card; renditions below the class.
@@ -331,5 +334,7 @@ class Correction(models.Model):
 
 add_renditions(Brief, "lead_image", (480, 800, 1200))
 
-# Revisions and share-preview links live in their own module; importing them here registers them.
+# Revisions and share-preview links, and what is made once per live version (citations, PDF, social
+# card: briefs/brieffiles.py) live in their own modules; importing them here registers them.
+from .file_models import BriefFiles  # noqa: E402, F401
 from .revision_models import Autosave, PreviewLink, PreviewLinkUse, Revision  # noqa: E402, F401

@@ -1,19 +1,24 @@
 """The brief as a PDF: WeasyPrint typesets the brief's own page with the print stylesheet.
 
-A PDF is made once per version of what it shows and kept in the default storage (media, or S3 in
-production): its name carries a hash of the HTML it was made from, so a correction, an edit an
-editor published or a renamed author makes a new one, and every other request serves the stored file.
+A PDF is made once per version of what it shows, by the worker (briefs/brieffiles.py), and kept in
+the default storage: its name carries a hash of the HTML it was made from (``fingerprint``), so a
+correction, an edit an editor published or a renamed author makes a new one. No web request runs
+WeasyPrint.
 """
 
 import hashlib
 import mimetypes
 import re
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
-from django.core.files.base import ContentFile
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from core.templatetags.dossier import absolute
@@ -27,11 +32,28 @@ def local_file(url):
     a PDF made on the server never reaches out to the network (no SSRF through an image URL)."""
     path = unquote(urlsplit(url).path)
     if path.startswith(settings.STATIC_URL):
-        return finders.find(path.removeprefix(settings.STATIC_URL))
+        return static_file(path.removeprefix(settings.STATIC_URL))
     if path.startswith(settings.MEDIA_URL):
         name = path.removeprefix(settings.MEDIA_URL)
         return default_storage.path(name) if default_storage.exists(name) else None
     return None
+
+
+def static_file(name):
+    """The file behind a static ``name`` as ``{% static %}`` wrote it, or None.
+
+    Locally that is the source name, which the finders know. Under the manifest storage
+    (production) it is a hashed name (``css/site.<hash>.css``) the finders do not know: the
+    hashed copy ``collectstatic`` wrote to STATIC_ROOT is the file.
+    """
+    found = finders.find(name)
+    if found:
+        return found
+    try:
+        collected = Path(staticfiles_storage.path(name))
+    except (NotImplementedError, SuspiciousFileOperation):  # a remote storage; a path out of STATIC_ROOT
+        return None
+    return str(collected) if collected.is_file() else None
 
 
 def local_fetcher():
@@ -52,16 +74,32 @@ def local_fetcher():
     return LocalFetcher()
 
 
-def brief_html(brief, request):
+def print_request(brief):
+    """An anonymous GET of the brief's page, for rendering it where there is no web request (the
+    worker): the site's context processors (its name) need one."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = brief.get_absolute_url()
+    request.user = AnonymousUser()
+    return request
+
+
+def brief_html(brief, request=None):
     """The brief's page as printed: the public template in PDF mode (no share links, citations or
     suggestions, which change by the day rather than with the brief)."""
     return render_to_string(
-        "briefs/brief_detail.html", {"brief": brief, "object": brief, "suggestions": [], "pdf": True}, request=request
+        "briefs/brief_detail.html",
+        {"brief": brief, "object": brief, "suggestions": [], "pdf": True},
+        request=request or print_request(brief),
     )
 
 
-def pdf_name(brief, html):
-    digest = hashlib.sha256(NONCE.sub("", html).encode()).hexdigest()[:20]
+def fingerprint(html):
+    """A digest of what the PDF shows: the HTML it is typeset from (without the request's CSP nonce)."""
+    return hashlib.sha256(NONCE.sub("", html).encode()).hexdigest()[:20]
+
+
+def pdf_name(brief, digest):
     return f"{PDF_DIR}/{brief.pk}/{brief.slug}-{digest}.pdf"
 
 
@@ -80,23 +118,3 @@ def make_pdf(brief, html):
     metadata.created = brief.published_at.isoformat(timespec="seconds")
     metadata.modified = brief.public_updated_at.isoformat(timespec="seconds")
     return document.write_pdf()
-
-
-def brief_pdf(brief, request):
-    """The stored PDF's name for the live version of ``brief``, made now if this version has none."""
-    html = brief_html(brief, request)
-    name = pdf_name(brief, html)
-    if not default_storage.exists(name):
-        content = make_pdf(brief, html)
-        if not default_storage.exists(name):  # another request may have made it meanwhile
-            default_storage.save(name, ContentFile(content))
-        discard_older(name)
-    return name
-
-
-def discard_older(name):
-    """Delete the other files in ``name``'s folder: older versions nobody is sent to any more."""
-    folder, current = name.rsplit("/", 1)
-    for other in default_storage.listdir(folder)[1]:
-        if other != current:
-            default_storage.delete(f"{folder}/{other}")

@@ -13,8 +13,9 @@ from .models import CARD_SKIPS, Brief, ExpertQuote, RelatedLink
 RELATED_READING_SIZE = 4
 
 
-def brief_page_queryset():
-    """Live briefs with everything their page shows, in a fixed number of queries.
+def brief_page_queryset(briefs=None):
+    """Live briefs (or ``briefs``: the worker also makes scheduled ones' files) with everything their
+    page shows, its stored citations included (``files``: a join), in a fixed number of queries.
 
     Related links to briefs are kept only when the target is live: the filter runs in the
     prefetch query (a subquery on ``live()``), so a withdrawn target never reaches the template.
@@ -23,8 +24,8 @@ def brief_page_queryset():
     # whole live set for that, 80 ms at 100,000 briefs.
     live_target = Exists(Brief.objects.live().filter(pk=OuterRef("target_brief_id")))
     return (
-        Brief.objects.live()
-        .select_related("type")
+        (Brief.objects.live() if briefs is None else briefs)
+        .select_related("type", "files")
         .prefetch_related(
             "authors",
             "issues",

@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -6,6 +7,8 @@ from django.db.models import Case, Q, When
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -14,10 +17,10 @@ from core.pagination import ListingPages, by_keys
 from serving import remember
 from serving import tags as t
 
-from . import cards, citations, pdf
+from . import brieffiles, cards, citations, tasks
 from .models import Brief, BriefType
 from .parts import brief_parts, home_parts
-from .related import RELATED_READING_SIZE, brief_page_queryset, suggested_briefs
+from .related import RELATED_READING_SIZE, suggested_briefs
 
 # The type whose latest briefs the home page lists on their own.
 FLASH_BRIEF_SLUG = "flash-brief"
@@ -151,13 +154,17 @@ class RobotsView(TemplateView):
         return super().get_context_data(sitemap_url=f"{settings.SITE_URL}/sitemap.xml", **kwargs)
 
 
-# The brief's files: PDF, social card, citations. Each starts from a live brief (a withdrawn,
-# expired or scheduled one is a 404, like its page) and is served from storage once made.
+# The brief's files: PDF, social card, citations, made by the worker when a version goes live and
+# stored with it (briefs/brieffiles.py). Each starts from a live brief (a withdrawn, expired or
+# scheduled one is a 404, like its page; nginx never serves these files by itself) and hands out
+# what was stored. Not made yet (the worker is behind): the worker is asked, the reader told to retry.
+
+RETRY_AFTER_SECONDS = 30
 
 
 def live_brief(year, month, day, slug):
-    """The live brief at this date and slug, with everything its page shows, or a 404."""
-    brief = get_object_or_404(brief_page_queryset(), slug=slug)
+    """The live brief at this date and slug, with its stored files (a join), or a 404."""
+    brief = get_object_or_404(Brief.objects.live().select_related("type", "files"), slug=slug)
     try:
         asked = datetime.date(year, month, day)
     except ValueError:
@@ -167,23 +174,55 @@ def live_brief(year, month, day, slug):
     return brief
 
 
-def stored_file(name, content_type, filename):
-    response = FileResponse(default_storage.open(name), content_type=content_type, filename=filename)
-    # The name changes with the content: a browser may keep it, but not past a withdrawal for long.
-    response.headers["Cache-Control"] = f"public, max-age={settings.PUBLIC_PAGE_CACHE_SECONDS}"
+def being_made(brief, what):
+    """503 with Retry-After: the worker has not made ``what`` yet (it is asked to, once)."""
+    tasks.enqueue_make(brief.pk)
+    response = HttpResponse(
+        f"The {what} of this brief is being made. Please try again in a minute.\n",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
     return response
+
+
+def stored_file(name, content_type, filename, *, expires_at=None):
+    """The stored file ``name``: handed to nginx (X-Accel-Redirect to its internal media location,
+    with ``MEDIA_X_ACCEL_REDIRECT``) or streamed by Django."""
+    if settings.MEDIA_X_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=content_type)
+        response.headers["X-Accel-Redirect"] = quote(settings.MEDIA_URL + name)
+        response.headers["Content-Disposition"] = content_disposition_header(False, filename)
+    else:
+        response = FileResponse(default_storage.open(name), content_type=content_type, filename=filename)
+    # The name changes with the content: a browser may keep it, but not past a withdrawal for long,
+    # and not past the brief's expiry at all.
+    max_age = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if expires_at is not None:
+        max_age = max(0, min(max_age, int((expires_at - timezone.now()).total_seconds())))
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def stored_brief_file(brief, part, content_type, filename, what):
+    files = brieffiles.stored_files(brief)
+    name = getattr(files, part).name if files else ""
+    if not name or not default_storage.exists(name):
+        return being_made(brief, what)
+    return stored_file(name, content_type, filename, expires_at=brief.expires_at)
 
 
 @require_safe
 def brief_pdf(request, year, month, day, slug):
     brief = live_brief(year, month, day, slug)
-    return stored_file(pdf.brief_pdf(brief, request), "application/pdf", f"{brief.slug}.pdf")
+    return stored_brief_file(brief, "pdf", "application/pdf", f"{brief.slug}.pdf", "PDF")
 
 
 @require_safe
 def brief_card(request, year, month, day, slug):
     brief = live_brief(year, month, day, slug)
-    return stored_file(cards.brief_card(brief), "image/png", f"{brief.slug}.png")
+    return stored_brief_file(brief, "card", "image/png", f"{brief.slug}.png", "social card")
 
 
 @require_safe
@@ -191,21 +230,29 @@ def site_card(request):
     return stored_file(cards.site_card(), "image/png", "card.png")
 
 
+def citation_download(request, year, month, day, slug, *, kind, content_type, extension, what):
+    brief = live_brief(year, month, day, slug)
+    files = brieffiles.stored_files(brief)
+    record = getattr(files, kind) if files else ""
+    if not record:
+        return being_made(brief, what)
+    response = HttpResponse(citations.with_access_date(record, kind), content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.{extension}"'
+    return response
+
+
 @require_safe
 def cite_bibtex(request, year, month, day, slug):
-    brief = live_brief(year, month, day, slug)
-    response = HttpResponse(
-        citations.bibtex(brief, accessed=timezone.now()), content_type="application/x-bibtex; charset=utf-8"
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.bib"'
-    return response
+    return citation_download(
+        request, year, month, day, slug,
+        kind="bibtex", content_type="application/x-bibtex; charset=utf-8", extension="bib", what="BibTeX record",
+    )  # fmt: skip
 
 
 @require_safe
 def cite_ris(request, year, month, day, slug):
-    brief = live_brief(year, month, day, slug)
-    response = HttpResponse(
-        citations.ris(brief, accessed=timezone.now()), content_type="application/x-research-info-systems; charset=utf-8"
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="{brief.slug}.ris"'
-    return response
+    return citation_download(
+        request, year, month, day, slug,
+        kind="ris", content_type="application/x-research-info-systems; charset=utf-8", extension="ris",
+        what="RIS record",
+    )  # fmt: skip

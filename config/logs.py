@@ -25,8 +25,9 @@ def logging_config(log_format, *, level):
             # Django's own per-request 4xx lines would repeat what the request log says; 5xx stay.
             "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "dossier.request": {"handlers": ["requests"], "level": "INFO", "propagate": False},
-            # WeasyPrint (PDFs) logs every layout step at INFO.
-            "weasyprint": {"level": "WARNING"},
+            # WeasyPrint (the worker's PDFs) logs every layout step at INFO and warns of every
+            # screen-only CSS rule it skips (~30 lines a PDF); what it cannot fetch is an ERROR.
+            "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "fontTools": {"level": "WARNING"},
         },
         "root": {"handlers": ["console"], "level": level},

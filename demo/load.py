@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from briefs import tasks
 from briefs.models import Brief, BriefType, ExpertQuote, RelatedLink
 from experts.models import Expert
 from issues.models import Issue
@@ -286,4 +287,7 @@ def load_demo(*, debug, now=None):
         ensure_demo_login(report, debug=debug)
         invalidate_everything()  # quotes and links are written with bulk_create, which sends no signals
         search_index.rebuild()  # for the same reason (#12)
+        # The briefs' citations, PDFs and cards: the worker (`make run` starts it) makes any missing,
+        # on a database loaded before #21 too.
+        tasks.enqueue_make_missing()
     return report

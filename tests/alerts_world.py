@@ -54,6 +54,7 @@ class World:
             "SECRET_KEY": "worker-test-" + "k" * 40,
             "ALLOWED_HOSTS": "localhost",
             "SITE_URL": "https://dossier.example.org",
+            "MEDIA_ROOT": str(Path(tmp_path) / "media"),  # the worker makes the brief's PDF and card (#21)
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),

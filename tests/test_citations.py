@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from briefs.citations import citations
 from briefs.models import Brief
+from tests.brief_files import make_files
 from tests.factories import BriefFactory, BriefTypeFactory, ExpertFactory, IssueFactory
 from tests.site_data import text
 
@@ -85,6 +86,7 @@ def test_a_brief_without_authors_is_cited_to_the_institute_and_html_is_escaped()
 
 def test_brief_page_shows_the_three_citations_with_copy_buttons_and_downloads(client):
     brief = make_brief(2)
+    make_files(brief, parts=["citations"])  # the worker, when the version went live (#21)
     html = text(client.get(brief.get_absolute_url()))
     cite = html[html.index('id="cite"') :]
     for label in ("APA", "Chicago", "MLA"):
@@ -98,6 +100,7 @@ def test_brief_page_shows_the_three_citations_with_copy_buttons_and_downloads(cl
 @pytest.mark.parametrize("count", [0, 1, 4])
 def test_bibtex_download_parses_with_its_authors_title_and_url(client, count):
     brief = make_brief(count, title="Iran & 50% of {the} Houthis_strike")
+    make_files(brief, parts=["citations"])
     response = client.get(brief.get_absolute_url() + "cite.bib")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
@@ -125,6 +128,7 @@ def test_bibtex_download_parses_with_its_authors_title_and_url(client, count):
 @pytest.mark.parametrize("count", [0, 2, 4])
 def test_ris_download_parses_with_authors_date_publisher_and_keywords(client, count):
     brief = make_brief(count, summary="Two lines\nof summary.")
+    make_files(brief, parts=["citations"])
     response = client.get(brief.get_absolute_url() + "cite.ris")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-research-info-systems; charset=utf-8"

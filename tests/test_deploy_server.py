@@ -5,12 +5,16 @@ on SQLite, or on PostgreSQL and Redis in the suite's PostgreSQL pass.
 
 Checked through nginx: a public page, static files with far-future caching and gzip, the security
 headers, X-Forwarded-Proto handling (HTTPS redirects, a client's own header ignored), media, the
-request log (one JSON line per request) and a bad Host header (one warning line, no traceback).
+request log (one JSON line per request), a bad Host header (one warning line, no traceback), and a
+brief's PDF and card (#21): typeset with the print stylesheet under the manifest storage, handed out
+by the app only for a live brief, never by nginx alone.
 """
 
 import getpass
 import gzip
+import html
 import http.client
+import io
 import json
 import os
 import re
@@ -24,6 +28,7 @@ import sys
 import time
 from pathlib import Path
 
+import pypdf
 import pytest
 from PIL import Image
 
@@ -75,10 +80,11 @@ def stop(process):
 
 
 class Stack:
-    def __init__(self, *, tmp, https_port, http_port, app_port, certificate, gunicorn_log):
+    def __init__(self, *, tmp, https_port, http_port, app_port, certificate, gunicorn_log, manage):
         self.tmp, self.https_port, self.http_port, self.app_port = tmp, https_port, http_port, app_port
         self.tls = ssl.create_default_context(cafile=str(certificate))
         self.gunicorn_log = gunicorn_log
+        self.manage = manage  # manage.py with the server's settings
 
     def request(self, path, *, method="GET", headers=None, scheme="https", port=None):
         if scheme == "https":
@@ -157,11 +163,14 @@ def stack(tmp_path_factory, services):
         "GUNICORN_BIND": f"127.0.0.1:{app_port}",
         "CACHE_DIR": str(tmp / "cache"),  # the file cache without REDIS_URL: this server's own
         "WEB_CONCURRENCY": "2",
+        "MEDIA_X_ACCEL_REDIRECT": "1",  # nginx sends a brief's PDF and card when the app says so (#21)
         **services,
     }
 
     def manage(*args):
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
 
     manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
@@ -240,6 +249,7 @@ http {{
             app_port=app_port,
             certificate=certificate,
             gunicorn_log=gunicorn_log,
+            manage=manage,
         )
     finally:
         stop(nginx)
@@ -346,6 +356,47 @@ def test_a_bad_host_header_is_one_warning_line_without_traceback(stack):
     # Besides the warning, each refused request is one request-log line: ten lines for five requests.
     assert len([line for line in new if line.startswith("{")]) == 10
     assert all(line.startswith("{") for line in new)
+
+
+def test_a_live_briefs_pdf_has_its_text_in_print_style_and_only_the_app_hands_it_out(stack):
+    """Under production settings (DEBUG off, collected static files with hashed names) the PDF is
+    typeset with the print stylesheet: no skip link, navigation, search box or footer. Until the
+    worker has made it the app answers 503; then nginx sends the file the app names, and only then."""
+    _, _, body = stack.request("/briefs/")
+    url = re.search(r'href="(/briefs/\d{4}/\d{2}/\d{2}/([^"/]+)/)"', body.decode())
+    brief, slug = url[1], url[2]
+    page = stack.request(brief)[2].decode()
+    title = html.unescape(re.search(r"<h1>([^<]+)</h1>", page)[1])
+    developments = html.unescape(re.search(r'id="developments">Latest Developments</h2>\s*<p>([^<]{20,})', page)[1])
+
+    status, headers, body = stack.request(brief + "pdf/")
+    assert status == 503 and headers["retry-after"].isdigit() and b"being made" in body  # no worker ran yet
+
+    stack.manage("make_brief_files", "--brief", slug)  # what the worker does when the version goes live
+    status, headers, body = stack.request(brief + "pdf/")
+    assert status == 200 and headers["content-type"] == "application/pdf", (status, headers)
+    assert f'filename="{slug}.pdf"' in headers["content-disposition"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "x-accel-redirect" not in headers
+    reader = pypdf.PdfReader(io.BytesIO(body))
+    words = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert reader.metadata.title == title
+    assert title in words and "Latest Developments" in words and "Expert Analysis" in words
+    assert " ".join(developments.split())[:60] in words
+    for absent in ("Skip to content", "Search briefs", "All briefs", "RSS feed", "Cite this brief"):
+        assert absent not in words, absent
+    # gunicorn sent no file: nginx did, on the app's word (X-Accel-Redirect).
+    (pdf_name,) = [p.relative_to(stack.tmp) for p in (stack.tmp / "media" / "briefs" / "pdf").rglob("*.pdf")]
+    assert len(body) == (stack.tmp / pdf_name).stat().st_size
+
+    status, headers, card = stack.request(brief + "card.png")
+    assert status == 200 and headers["content-type"] == "image/png" and card[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # The files' own addresses are not served to anyone: only the app's views, which start from live().
+    cards = (stack.tmp / "media" / "cards").rglob("*.png")
+    (card_name,) = [p.relative_to(stack.tmp) for p in cards if p.parent.name != "site"]
+    for name in (pdf_name, card_name):
+        assert stack.request("/" + str(name))[0] == 404, name
 
 
 @pytest.mark.parametrize("unit", ["dossier.service", "dossier-tasks.service"])

@@ -1,5 +1,6 @@
 """A brief's PDF (WeasyPrint) and social card (Pillow) (#13): made once per version, kept, served
-as files; the PDF carries the brief's metadata and every paragraph of its text."""
+as files; the PDF carries the brief's metadata and every paragraph of its text. Since #21 the worker
+makes them when a version goes live (``make_files`` here; tests/test_brief_files.py for the rest)."""
 
 import datetime
 import io
@@ -13,6 +14,7 @@ from PIL import Image
 
 from briefs import cards, pdf
 from briefs.models import Correction
+from tests.brief_files import make_files
 from tests.factories import BriefFactory, BriefTypeFactory, ExpertFactory, ExpertQuoteFactory, IssueFactory
 from tests.site_data import text
 
@@ -61,6 +63,7 @@ def pdf_text(content):
 
 def test_pdf_has_the_metadata_and_every_paragraph(client, brief, settings, monkeypatch):
     made = counting(monkeypatch, pdf, "make_pdf")
+    make_files(brief)
     response = client.get(brief.get_absolute_url() + "pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -95,12 +98,14 @@ def test_pdf_has_the_metadata_and_every_paragraph(client, brief, settings, monke
 
 
 def test_a_correction_makes_a_new_pdf_with_the_note(client, brief, settings):
+    make_files(brief)
     client.get(brief.get_absolute_url() + "pdf/")
     (first,) = stored(settings, "briefs/pdf")
     at = timezone.now() - datetime.timedelta(minutes=1)
     Correction.objects.create(brief=brief, text="The vessel was Greek-owned, not Maltese.", at=at)
     brief.corrected_at = at
     brief.save()
+    make_files(brief)
     response = client.get(brief.get_absolute_url() + "pdf/")
     _reader, words = pdf_text(b"".join(response.streaming_content))
     assert "The vessel was Greek-owned, not Maltese." in words
@@ -112,6 +117,7 @@ def test_social_card_is_drawn_once_and_named_absolutely_in_the_page(client, brie
     drawn = counting(monkeypatch, cards, "draw_card")
     html = text(client.get(brief.get_absolute_url()))
     assert drawn == []  # rendering the page draws nothing
+    make_files(brief)
     (og_image,) = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
     assert og_image.startswith("http://localhost:8000" + brief.get_absolute_url() + "card.png?v=")
     assert f'<meta name="twitter:image" content="{og_image.replace("&", "&amp;")}">' in html
@@ -132,6 +138,7 @@ def test_social_card_is_drawn_once_and_named_absolutely_in_the_page(client, brie
 
     brief.title = "Houthis strike a third time"
     brief.save()
+    make_files(brief)
     html = text(client.get(brief.get_absolute_url()))
     (new_image,) = re.findall(r'<meta property="og:image" content="([^"]+)">', html)
     assert new_image != og_image  # a new version for networks that keep the old picture
@@ -150,11 +157,14 @@ def test_every_other_page_has_the_institute_card(client, site, url):
 
 
 def test_first_pdf_and_card_cost_is_measured(client, brief, capsys):
-    """Not a speed test (those live in `make bench`): prints what a first PDF and card cost here."""
+    """Not a speed test (those live in `make bench`): prints what a first PDF and card cost here
+    (made by the worker since #21)."""
     started = time.perf_counter()
+    make_files(brief, parts=["pdf"])
     assert client.get(brief.get_absolute_url() + "pdf/").status_code == 200
     first_pdf = time.perf_counter() - started
     started = time.perf_counter()
+    make_files(brief, parts=["card"])
     assert client.get(brief.get_absolute_url() + "card.png").status_code == 200
     first_card = time.perf_counter() - started
     with capsys.disabled():
@@ -165,6 +175,7 @@ def test_withdrawing_a_brief_deletes_its_pdf_and_card(client, brief, settings, d
     from briefs import workflow
     from tests.factories import SuperUserFactory
 
+    make_files(brief)
     client.get(brief.get_absolute_url() + "pdf/")
     client.get(brief.get_absolute_url() + "card.png")
     assert len(stored(settings, "briefs/pdf")) == 1 and len(stored(settings, "cards")) == 1

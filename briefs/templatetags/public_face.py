@@ -1,14 +1,11 @@
 """Template helpers for what a brief page offers its readers: reading time, share links, initials."""
 
-import hashlib
-import json
 import math
 from urllib.parse import quote, urlencode
 
 from django import template
 from django.urls import reverse
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 
 from core.templatetags.dossier import absolute
 
@@ -64,30 +61,12 @@ def initials(name):
 
 
 @register.simple_tag
-def brief_citations(brief):
-    """[(label, plain text, HTML)] in APA, Chicago and MLA (briefs/citations.py), cached for the day:
-    formatting takes citeproc-py about 15 ms a style, and the text changes only with the brief or the date."""
-    from django.core.cache import cache
-
-    from ..citations import citations, csl_item
-
-    item = csl_item(brief)
-    key = "citations:" + hashlib.sha256(json.dumps(item, sort_keys=True).encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = [(label, plain, str(html)) for label, plain, html in citations(brief)]
-        cache.set(key, found, 60 * 60 * 24)
-    return [(label, plain, mark_safe(html)) for label, plain, html in found]
-
-
-@register.simple_tag
 def brief_card_url(brief):
     """The absolute URL of the brief's social card; ``v`` names its version so networks refetch it
     after a change. Computed from the brief alone: rendering a page never draws a card."""
-    from ..cards import card_name
+    from ..cards import fingerprint
 
-    version = card_name(brief).rsplit("/", 1)[-1].removesuffix(".png")
-    return absolute(f"{brief.get_absolute_url()}card.png?v={version}")
+    return absolute(f"{brief.get_absolute_url()}card.png?v={fingerprint(brief)}")
 
 
 @register.simple_tag
