@@ -22,7 +22,6 @@ from core.richtext import sanitize_html
 from experts.models import Expert
 from issues.models import Issue
 from search import index as search_index
-from serving import invalidate_everything
 
 from .issues import split_issues
 from .parser import ExportError, ParsedBrief
@@ -114,8 +113,9 @@ def apply_plans(*, plans, on_progress=None, user=None):
                 with _saving(plan):
                     _save_links(briefs[index], plan.links, briefs)
         if any(plan.action != UNCHANGED for plan in plans):
-            invalidate_everything()  # bulk_create sends no signals
-            search_index.index_briefs(brief.pk for brief in briefs.values())  # nor to search (#12)
+            # Quotes and links go in with bulk_create: their tags move (serving.dependencies), but
+            # search's index listens to signals.
+            search_index.index_briefs(brief.pk for brief in briefs.values())
     return [briefs[index] for index in range(len(plans))]
 
 
