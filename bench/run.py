@@ -822,9 +822,9 @@ def cold_url_lists():
 
     from briefs.models import Brief, ExpertQuote
     from experts.models import Expert
-    from experts.views import ExpertDetailView
     from issues.models import Issue
-    from issues.views import IssueDetailView
+    from listings.experts.views import ExpertDetailView
+    from listings.issues.views import IssueDetailView
 
     def pages(url, count, per_page, param="page"):
         """The URLs of a listing's pages: ``?page=1`` is the bare URL; ``?quoted=`` pages beyond the first."""
