@@ -207,13 +207,17 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 # is remembered per change for at most this long (serving.remember); 0 turns it off.
 REMEMBER_SECONDS = env_int("REMEMBER_SECONDS", 3600)
 
-# Caches in front (#14): Varnish or a CDN keeps public pages by their tags. After every edit the app
-# sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
-# See serving/purge.py and deploy/varnish/default.vcl.
+# Caches in front (#14): Varnish or a CDN keeps public pages by their tags. After every edit the
+# worker sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
+# See serving/tasks.py, serving/purge.py and deploy/varnish/default.vcl.
 CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
 CACHE_PURGE_TIMEOUT = env_float("CACHE_PURGE_TIMEOUT", 2)
 # ... and again this much later: a page sent just as the edit committed may reach the cache after it.
 CACHE_PURGE_REPEAT_SECONDS = env_float("CACHE_PURGE_REPEAT_SECONDS", 2)
+# A URL whose purge failed is tried again after this many seconds, then 4x, 16x... that, this many
+# attempts in all; then the failure is logged and the cache keeps those pages until their s-maxage.
+CACHE_PURGE_ATTEMPTS = env_int("CACHE_PURGE_ATTEMPTS", 4)
+CACHE_PURGE_RETRY_SECONDS = env_float("CACHE_PURGE_RETRY_SECONDS", 1)
 
 # --- Sign-in: passwords, login lock-outs, staff sessions, the client's address (#10) ---------------
 AUTH_PASSWORD_VALIDATORS = [

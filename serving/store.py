@@ -17,7 +17,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
 
-from . import purge, versions
+from . import tasks, versions
 from .tags import ANY, SITE
 
 
@@ -40,9 +40,8 @@ def bump(tags):
     connection = transaction.get_connection()
     if connection.in_atomic_block:
         transaction.on_commit(lambda: versions.store().bump(tags))
-        transaction.on_commit(lambda: purge.send(tags))  # caches in front refetch committed data only
-    else:
-        purge.send(tags)
+    # Caches in front: one purge per transaction, queued once it commits, sent by the worker.
+    tasks.purge_when_committed(tags)
 
 
 def invalidate_everything():
