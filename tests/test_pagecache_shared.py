@@ -215,7 +215,7 @@ def test_every_edit_of_a_transaction_goes_in_its_one_purge(brief, sink, handed_o
     assert len(purge_tasks()) == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits, as the suite does them
 def test_one_purge_per_transaction_or_per_bump_outside_one(settings):
     settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
     briefs = [t.item("brief", pk) for pk in range(1, 6)]
