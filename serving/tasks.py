@@ -39,6 +39,8 @@ KEPT_FOR = datetime.timedelta(days=1)
 def send_purge(tags, *, urls=None, attempt=1, repeat=True):
     """Purge ``tags`` at ``urls`` (default: every URL in ``CACHE_PURGE_URLS``). Never raises."""
     urls = list(settings.CACHE_PURGE_URLS) if urls is None else urls
+    if not urls:
+        return {"urls": 0, "failed": []}  # purges were turned off since
     failed = purge.send(tags, urls)
     if repeat and settings.CACHE_PURGE_REPEAT_SECONDS > 0:
         _queue(tags, after=settings.CACHE_PURGE_REPEAT_SECONDS, repeat=False)
@@ -102,10 +104,10 @@ _batches = weakref.WeakKeyDictionary()  # a database connection (one per thread)
 
 def _queue(tags, *, after=None, **kwargs):
     try:
-        task = send_purge
+        job = send_purge
         if after is not None:
-            task = send_purge.using(run_after=timezone.now() + datetime.timedelta(seconds=after))
-        task.enqueue(sorted(tags), **kwargs)
+            job = send_purge.using(run_after=timezone.now() + datetime.timedelta(seconds=after))
+        job.enqueue(sorted(tags), **kwargs)
     except Exception as error:  # noqa: BLE001  (the edit is committed: it must not fail now)
         logger.error("cache purge of %s tags not queued: %s", len(tags), " ".join(str(error).split()))
 
