@@ -161,10 +161,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several processes share the file (gunicorn's workers, the alerts worker, manage.py): in WAL
     # mode readers never wait for a writer, and a commit needs no fsync of its own (synchronous=NORMAL
     # stays durable against an application crash; a power cut may lose the last commits, never
-    # corrupt the file). A writer waits up to 20 s for another rather than failing at once.
+    # corrupt the file). A writer waits up to 20 s for another rather than failing at once; its
+    # transactions take the write lock when they begin (IMMEDIATE): a transaction that read first and
+    # then wrote would fail at once ("database is locked") had another process written meanwhile, as
+    # the worker does after every edit (its purges) and every send run.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         timeout=20,
+        transaction_mode="IMMEDIATE",
     )
 # After a failed connection, requests fail at once for this long (serving/postgresql).
 DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 2)
