@@ -102,12 +102,6 @@ class _Batch:
 _batches = weakref.WeakKeyDictionary()  # a database connection (one per thread): its open batch
 
 
-def forget_uncommitted():
-    """Drop the batches of transactions that never committed (the test suite rolls back every
-    test's transaction: the next test's purge must not name what the last one bumped)."""
-    _batches.clear()
-
-
 def _queue(tags, *, after=None, **kwargs):
     try:
         job = send_purge
