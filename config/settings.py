@@ -166,14 +166,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         pool={"timeout": env_float("DATABASE_POOL_TIMEOUT", 2)},
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes share the file (web, worker, manage.py): WAL readers never wait for a writer;
-    # synchronous=NORMAL survives an app crash (a power cut may lose the last commits, never the file).
-    # A writer waits up to 20 s for another, taking the lock as its transaction begins (IMMEDIATE): one
-    # that read first then wrote would fail at once ("database is locked") after another's write.
+    # Several processes share the file (gunicorn's workers, the alerts worker, manage.py): in WAL
+    # mode readers never wait for a writer, and a commit needs no fsync of its own (synchronous=NORMAL
+    # stays durable against an application crash; a power cut may lose the last commits, never
+    # corrupt the file). A writer waits up to 20 s for another rather than failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         timeout=20,
-        transaction_mode="IMMEDIATE",
     )
 # After a failed connection, requests fail at once for this long (serving/postgresql).
 DATABASE_RETRY_SECONDS = env_float("DATABASE_RETRY_SECONDS", 2)
@@ -212,21 +211,21 @@ else:
 # Public pages are cached whole for at most this long (less when a scheduled brief is due sooner,
 # dropped at once on any edit: serving). 0 turns the page cache off.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
-# What uncached pages derive from many rows (counts, suggestions) is remembered at most this long; 0: off.
+# What uncached pages derive from many rows (listing counts, suggestions, the next scheduled change)
+# is remembered per change for at most this long (serving.remember); 0 turns it off.
 REMEMBER_SECONDS = env_int("REMEMBER_SECONDS", 3600)
-# Tag moves Redis could not take wait in the database; each process looks at most this often (serving/
-# journal.py). 0: only on seeing Redis come back (tests: a look is a query, moving pinned counts).
+# Tag moves an edit could not write to Redis wait in the database; each process looks for them at most
+# this often before serving a kept page (serving/journal.py). 0: only when it sees Redis come back
+# (the test suite's default: a look is a query, which would move the pinned query counts).
 CACHE_JOURNAL_SECONDS = env_float("CACHE_JOURNAL_SECONDS", 0 if TESTING else 1)
 
-# Caches in front (#14): after every edit the worker sends PURGE with its tags to each of these URLs
-# (comma-separated; empty: none). serving/tasks.py, serving/purge.py, deploy/varnish/default.vcl.
+# Caches in front (#14): Varnish or a CDN keeps public pages by their tags. After every edit the app
+# sends PURGE with the edit's tags to each of these URLs (comma-separated; empty: no purges).
+# See serving/purge.py and deploy/varnish/default.vcl.
 CACHE_PURGE_URLS = env_list("CACHE_PURGE_URLS")
 CACHE_PURGE_TIMEOUT = env_float("CACHE_PURGE_TIMEOUT", 2)
 # ... and again this much later: a page sent just as the edit committed may reach the cache after it.
 CACHE_PURGE_REPEAT_SECONDS = env_float("CACHE_PURGE_REPEAT_SECONDS", 2)
-# A failed purge is tried again after this many seconds, then 4x, 16x...: this many attempts, then logged.
-CACHE_PURGE_ATTEMPTS = env_int("CACHE_PURGE_ATTEMPTS", 4)
-CACHE_PURGE_RETRY_SECONDS = env_float("CACHE_PURGE_RETRY_SECONDS", 1)
 
 # --- Sign-in: passwords, login lock-outs, staff sessions, the client's address (#10) ---------------
 AUTH_PASSWORD_VALIDATORS = [

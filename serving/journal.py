@@ -76,7 +76,7 @@ def check(*, force=False):
 
 def apply_pending():
     """Move every pending tag (if the cache takes them) and forget the rows moved; returns the tags."""
-    from . import tasks
+    from . import purge
     from .models import PendingMove
 
     moved = set()
@@ -85,7 +85,7 @@ def apply_pending():
         if not versions.store().bump(tags):
             break  # still unreachable: the rows wait
         PendingMove.objects.filter(pk__in=[pk for pk, _tags in rows]).delete()
-        tasks.purge_when_committed(tags)  # the caches in front drop them too (sent by the worker)
+        purge.send(tags)
         moved |= tags
     if moved:
         logger.warning("Cache answering again: %s pending tags moved.", len(moved))

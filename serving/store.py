@@ -17,7 +17,7 @@ from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
 
-from . import journal, tasks, versions
+from . import journal, purge, versions
 from .cache import on_recovery
 from .tags import ANY, SITE
 
@@ -45,12 +45,12 @@ def bump(tags):
         def committed():
             if not versions.store().bump(tags):
                 journal.record(tags)  # the cache went away since (a second record is harmless)
+            purge.send(tags)  # caches in front refetch committed data only
 
         transaction.on_commit(committed)
     else:
         journal.move(tags)
-    # Caches in front: one purge per transaction, queued once it commits, sent by the worker.
-    tasks.purge_when_committed(tags)
+        purge.send(tags)
 
 
 def _recovered():

@@ -4,11 +4,10 @@ production settings (DEBUG off, a SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, collected
 on SQLite, or on PostgreSQL and Redis in the suite's PostgreSQL pass.
 
 Checked through nginx: a public page, static files with far-future caching and gzip, the security
-headers, no ``xkey`` header (a page's tags, for a cache in front), X-Forwarded-Proto handling (HTTPS
-redirects, a client's own header ignored), media, the request log (one JSON line per request), a
-bad Host header (one warning line, no traceback), and a brief's PDF and card (#21): typeset with the
-print stylesheet under the manifest storage, handed out by the app only for a live brief, never by
-nginx alone.
+headers, X-Forwarded-Proto handling (HTTPS redirects, a client's own header ignored), media, the
+request log (one JSON line per request), a bad Host header (one warning line, no traceback), and a
+brief's PDF and card (#21): typeset with the print stylesheet under the manifest storage, handed out
+by the app only for a live brief, never by nginx alone.
 """
 
 import getpass
@@ -282,18 +281,6 @@ def test_a_public_page_arrives_through_nginx_compressed_with_security_headers(st
     brief = re.search(r'href="(/briefs/\d{4}/\d{2}/\d{2}/[^"/]+/)"', html)[1]
     status, _, body = stack.request(brief)
     assert status == 200 and b"Latest Developments" in body
-
-
-def test_a_pages_tags_never_leave_nginx(stack):
-    """gunicorn names a cached page's tags in ``xkey`` for a cache in front; nginx drops the header."""
-    direct = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}  # as nginx asks (trusted from 127.0.0.1)
-    for path in ("/", "/briefs/", "/issues/"):
-        stack.request(path)  # cached by the app
-        status, headers, _ = stack.request(path, scheme="http", port=stack.app_port, headers=direct)
-        assert status == 200 and headers.get("xkey"), f"the premise: gunicorn tags {path}"
-        for encoding in ("identity", "gzip"):
-            status, headers, _ = stack.request(path, headers={"Accept-Encoding": encoding})
-            assert status == 200 and "xkey" not in headers, path
 
 
 def test_static_files_come_from_nginx_gzipped_and_cached_for_a_year(stack):

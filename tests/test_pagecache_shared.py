@@ -1,8 +1,8 @@
 """Caches in front of the site (Varnish, a CDN): what a cached page tells them (``xkey``,
-``s-maxage``) (issue #14), and the purges an edit queues once it is committed, which the worker
-sends, retries and repeats (issue #21)."""
+``s-maxage``), and the purges an edit sends them once it is committed (issue #14)."""
 
 import datetime
+import http.server
 import logging
 import re
 import socket
@@ -11,16 +11,11 @@ import time
 
 import pytest
 import time_machine
-from django.db import transaction
 
 from briefs import views
-from briefs.models import Brief
-from serving import purge, tasks
+from serving import purge
 from serving import store as pagecache
-from serving import tags as t
 from tests.factories import BriefFactory, ExpertQuoteFactory, IssueFactory
-from tests.purge_sink import PurgeSink
-from tests.task_worker import queued, run_ready_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +27,6 @@ def _page_cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     settings.CACHE_PURGE_URLS = []
     settings.CACHE_PURGE_REPEAT_SECONDS = 0  # test_each_purge_is_sent_again_a_moment_later turns it on
-    settings.CACHE_PURGE_RETRY_SECONDS = 0
 
 
 @pytest.fixture
@@ -135,229 +129,114 @@ def test_a_page_with_more_tags_than_a_header_holds_is_kept_here_only(client, bri
 # Purges
 
 
+class PurgeSink:
+    """A real HTTP server on 127.0.0.1 that records the purges it receives."""
+
+    def __init__(self):
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PURGE(self):
+                received.append((self.command, self.path, self.headers.get("xkey-purge")))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def tags(self):
+        return [set(value.split(" ")) for _method, _path, value in self.received]
+
+
 @pytest.fixture
 def sink(settings):
     server = PurgeSink()
     settings.CACHE_PURGE_URLS = [server.url]
     yield server
-    server.stop()
+    server.server.shutdown()
+    server.server.server_close()
 
 
-def purge_tasks():
-    return queued(tasks.PURGE_TASK_PATH)
-
-
-def tags_of(task):
-    return set(task.args_kwargs["args"][0])
-
-
-@pytest.fixture
-def handed_over(monkeypatch):
-    """Every set of tags ``bump()`` hands to the purges, call by call."""
-    calls = []
-    original = tasks.purge_when_committed
-
-    def spy(tags):
-        calls.append(set(tags))
-        original(tags)
-
-    monkeypatch.setattr(tasks, "purge_when_committed", spy)
-    return calls
-
-
-def retitle(brief, title="Militias halt attacks"):
-    brief.title = title
-    brief.save()
-
-
-def test_an_edit_queues_one_purge_on_commit_which_the_worker_sends(brief, sink, handed_over, admin_client,
-                                                                    django_capture_on_commit_callbacks):  # fmt: skip
-    draft = BriefFactory(issues=[brief.issues.get()], status=Brief.Status.DRAFT, published_at=None)
+def test_an_edit_purges_its_tags_once_committed(brief, sink, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        published = admin_client.post(f"/admin/briefs/brief/{draft.pk}/transition/publish/")
-        assert published.status_code == 302
-        assert purge_tasks() == [] and sink.received == []  # not before the commit: it would refetch the old page
-    assert len(handed_over) > 1, "the premise: publishing through the admin bumps several times"
-    (task,) = purge_tasks()  # one task for the transaction, with every tag it bumped
-    assert tags_of(task) == set().union(*handed_over)
-    assert {t.item("brief", draft.pk), t.listing("issue", brief.issues.get().pk), t.every("brief")} <= tags_of(task)
-    assert (task.queue_name, task.priority) == ("default", 100)  # the queue `alerts_worker` runs, first in it
-    assert sink.received == []  # queued: the web process sends nothing
-
-    run_ready_tasks()
+        brief.title = "Militias halt attacks"
+        brief.save()
+        assert sink.received == []  # not before the commit: the cache would refetch the old page
     assert sink.received and all(method == "PURGE" and path == "/" for method, path, _ in sink.received)
     purged = set().union(*sink.tags())
-    assert purged == tags_of(task)
-    assert t.item("brief", draft.pk + 1000) not in purged
-    assert purge_tasks() == []
-
-
-def test_every_edit_of_a_transaction_goes_in_its_one_purge(brief, sink, handed_over,
-                                                           django_capture_on_commit_callbacks):  # fmt: skip
-    expert = brief.quotes.get().expert
-    with django_capture_on_commit_callbacks(execute=True):
-        retitle(brief)
-        with transaction.atomic():
-            expert.name = "Bradley R. Bowman"
-            expert.save()
-        try:
-            with transaction.atomic():  # a savepoint rolled back: its own callbacks are dropped
-                pagecache.bump({t.item("brief", brief.pk + 1000)})
-                raise RuntimeError("rolled back")
-        except RuntimeError:
-            pass
-        pagecache.invalidate_everything()
-    (task,) = purge_tasks()
-    assert {t.item("brief", brief.pk), t.item("expert", expert.pk), t.SITE} <= tags_of(task)
-    assert tags_of(task) == set().union(*handed_over)  # a rolled-back bump may be purged too: harmless
-    with django_capture_on_commit_callbacks(execute=True):  # the next transaction: a purge of its own
-        retitle(brief, "Militias pause attacks")
-    assert len(purge_tasks()) == 2
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # real commits, as the suite does them
-def test_one_purge_per_transaction_or_per_bump_outside_one(settings):
-    settings.CACHE_PURGE_URLS = ["http://127.0.0.1:9/"]
-    briefs = [t.item("brief", pk) for pk in range(1, 6)]
-    pagecache.bump({briefs[0]})  # autocommit: one task per call
-    pagecache.bump({briefs[1]})
-    assert [tags_of(task) for task in purge_tasks()] == [{briefs[0], t.ANY}, {briefs[1], t.ANY}]
-
-    with transaction.atomic():
-        with transaction.atomic():  # the first bump in a savepoint that is rolled back...
-            pagecache.bump({briefs[2]})
-            transaction.set_rollback(True)
-        pagecache.bump({briefs[3]})  # ...the batch is queued by the callbacks that remain
-        pagecache.bump({briefs[4]})
-        assert len(purge_tasks()) == 2
-    assert len(purge_tasks()) == 3
-    assert {briefs[3], briefs[4]} <= tags_of(purge_tasks()[-1])
-
-    with transaction.atomic():
-        pagecache.bump({briefs[0]})
-        transaction.set_rollback(True)
-    assert len(purge_tasks()) == 3  # nothing committed, nothing to purge
+    assert f"brief:{brief.pk}" in purged
+    assert f"brief:{brief.pk + 1000}" not in purged
 
 
 def test_each_purge_is_sent_again_a_moment_later(brief, sink, settings, django_capture_on_commit_callbacks):
     """A page checked as current just before the commit may reach the cache just after the first
-    purge; the second one, queued by the first, drops it."""
-    settings.CACHE_PURGE_REPEAT_SECONDS = 2
+    purge; the second one drops it."""
+    settings.CACHE_PURGE_REPEAT_SECONDS = 0.3
     with django_capture_on_commit_callbacks(execute=True):
-        retitle(brief)
-    with time_machine.travel(NOON, tick=False) as clock:
-        run_ready_tasks()
-        first = list(sink.received)
-        assert first
-        (repeat,) = purge_tasks()
-        assert repeat.run_after == NOON + datetime.timedelta(seconds=2)
-        clock.shift(datetime.timedelta(seconds=1.9))
-        run_ready_tasks()
-        assert sink.received == first  # not yet
-        clock.shift(datetime.timedelta(seconds=0.1))
-        run_ready_tasks()
-        assert sink.received == first + first  # the same purge, once more
-        assert purge_tasks() == []  # and only once
-
-
-def test_a_web_process_starts_no_thread_or_timer_for_purges(brief, sink, settings,
-                                                            django_capture_on_commit_callbacks):  # fmt: skip
-    settings.CACHE_PURGE_REPEAT_SECONDS = 0.1
-    threads = set(threading.enumerate())
-    with django_capture_on_commit_callbacks(execute=True):
-        retitle(brief)
-    with django_capture_on_commit_callbacks(execute=True):
-        pagecache.bump({t.item("brief", brief.pk)})
-    time.sleep(0.3)
-    assert set(threading.enumerate()) == threads
-    assert sink.received == [] and len(purge_tasks()) == 2
+        brief.title = "Militias halt attacks"
+        brief.save()
+    first = list(sink.received)
+    assert first
+    time.sleep(0.1)
+    assert sink.received == first  # not at once
+    deadline = time.monotonic() + 5
+    while len(sink.received) < 2 * len(first) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(sink.received) == sorted(first + first)  # each bump's purge, once more
 
 
 def test_dropping_everything_purges_every_page(sink, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         pagecache.invalidate_everything()
-    run_ready_tasks()
-    assert any(t.SITE in tags for tags in sink.tags())
+    assert any("site" in tags for tags in sink.tags())
 
 
-def test_many_tags_go_in_several_purges_of_bounded_size(sink, django_capture_on_commit_callbacks):
-    tags = t.items("brief", range(2000))
-    with django_capture_on_commit_callbacks(execute=True):
-        pagecache.bump(tags)
-    assert len(purge_tasks()) == 1
-    run_ready_tasks()
+def test_many_tags_go_in_several_purges_of_bounded_size(sink):
+    tags = {f"brief:{n}" for n in range(2000)}
+    purge.send(tags)
     assert len(sink.received) > 1
     assert all(len(value) <= purge.MAX_HEADER_LENGTH for _, _, value in sink.received)
-    assert set().union(*sink.tags()) == {*tags, t.ANY}
+    assert set().union(*sink.tags()) == tags
 
 
-def test_no_purge_urls_nothing_queued(brief, sink, settings, django_capture_on_commit_callbacks):
+def test_no_purge_urls_no_purges(brief, sink, settings, django_capture_on_commit_callbacks):
     settings.CACHE_PURGE_URLS = []
     with django_capture_on_commit_callbacks(execute=True):
-        retitle(brief)
-    pagecache.bump({t.SITE})
-    assert purge_tasks() == []
-    run_ready_tasks()
+        brief.title = "Militias halt attacks"
+        brief.save()
     assert sink.received == []
 
 
-def test_a_cache_down_silent_or_misnamed_never_breaks_an_edit_is_retried_then_logged(
-    brief, sink, settings, caplog, django_capture_on_commit_callbacks
-):
+def test_a_cache_that_is_down_or_silent_never_breaks_an_edit(brief, settings, caplog,
+                                                             django_capture_on_commit_callbacks):  # fmt: skip
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         down = f"http://127.0.0.1:{closed.getsockname()[1]}/"
     silent = socket.socket()  # accepts connections, never answers
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
-    quiet = f"http://127.0.0.1:{silent.getsockname()[1]}/"
-    failing = [down, quiet, "not a url"]
-    settings.CACHE_PURGE_URLS = [*failing, sink.url]
-    settings.CACHE_PURGE_TIMEOUT = 0.3
-    settings.CACHE_PURGE_ATTEMPTS = 3
-    settings.CACHE_PURGE_RETRY_SECONDS = 10
+    settings.CACHE_PURGE_URLS = [down, f"http://127.0.0.1:{silent.getsockname()[1]}/", "not a url"]
+    settings.CACHE_PURGE_TIMEOUT = 0.5
     try:
         started = time.monotonic()
-        with django_capture_on_commit_callbacks(execute=True):
-            retitle(brief)
-        assert time.monotonic() - started < 0.3  # the edit waits for no cache
-        brief.refresh_from_db()
-        assert brief.title == "Militias halt attacks"
-
-        with caplog.at_level(logging.WARNING, logger="serving.tasks"), time_machine.travel(NOON, tick=False) as clock:
-            run_ready_tasks()  # attempt 1
-            assert len(sink.received) == 1  # the cache that answers gets its purge at once
-            (retry,) = purge_tasks()
-            assert retry.args_kwargs["kwargs"]["urls"] == failing  # only the failed URLs are tried again
-            assert retry.run_after == NOON + datetime.timedelta(seconds=10)
-            clock.shift(datetime.timedelta(seconds=9))
-            assert run_ready_tasks() == 0
-            clock.shift(datetime.timedelta(seconds=1))
-            assert run_ready_tasks() == 1  # attempt 2
-            assert purge_tasks()[0].run_after == NOON + datetime.timedelta(seconds=10 + 40)  # backoff
-            clock.shift(datetime.timedelta(seconds=40))
-            assert run_ready_tasks() == 1  # attempt 3, the last
-            assert purge_tasks() == []
+        with (
+            caplog.at_level(logging.WARNING, logger="serving.purge"),
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            brief.title = "Militias halt attacks"
+            brief.save()
+        took = time.monotonic() - started
     finally:
         silent.close()
-    assert len(sink.received) == 1
-    records = [(record.levelname, record.getMessage()) for record in caplog.records]
-    for url in failing:
-        mine = [(level, line) for level, line in records if f"at {url} " in line]
-        assert [level for level, _line in mine] == ["WARNING", "WARNING", "ERROR"], mine
-        assert "given up" in mine[-1][1]
-    assert all("\n" not in line for _level, line in records)
-
-
-def test_a_purge_that_cannot_be_queued_never_breaks_an_edit(brief, sink, monkeypatch, caplog,
-                                                            django_capture_on_commit_callbacks):  # fmt: skip
-    class Unqueueable:
-        def enqueue(self, *args, **kwargs):
-            raise ConnectionError("the task table is unreachable")
-
-    monkeypatch.setattr(tasks, "send_purge", Unqueueable())
-    with caplog.at_level(logging.ERROR, logger="serving.tasks"), django_capture_on_commit_callbacks(execute=True):
-        retitle(brief)
+    assert callbacks, "the edit registered no purge"
     brief.refresh_from_db()
     assert brief.title == "Militias halt attacks"
-    assert any("not queued" in record.getMessage() for record in caplog.records)
+    assert took < 0.5 * len(callbacks) * 2 + 2  # each silent purge waits the timeout at most
+    lines = [record.getMessage() for record in caplog.records]
+    assert any(down in line for line in lines) and any("not a url" in line for line in lines)
+    assert all("\n" not in line for line in lines)

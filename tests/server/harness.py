@@ -1,6 +1,5 @@
 """Real processes for the tests of what must hold on a real server: gunicorn with production
-settings, the task worker, a Redis of our own, a TCP proxy in front of PostgreSQL that can play an
-outage.
+settings, a Redis of our own, a TCP proxy in front of PostgreSQL that can play an outage.
 
 Everything listens on 127.0.0.1 on a free port, and only processes started here are stopped, by PID.
 """
@@ -11,7 +10,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -242,51 +240,6 @@ class Gunicorn(HttpProcess):
         return {line.split()[0] for line in self.access_log.read_text().splitlines() if line.strip()}
 
 
-class TaskWorker:
-    """``manage.py alerts_worker`` (django-tasks-db's db_worker: email alerts and cache purges) in a
-    process of its own, polling the queue every 0.2 s; stopped by its PID."""
-
-    def __init__(self, env, tmp):
-        self.env = env
-        self.out = tmp / "worker.out"
-        self.process = None
-
-    def start(self):
-        command = [PYTHON, "manage.py", "alerts_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"]
-        with open(self.out, "ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        wait_for(lambda: self.process.poll() is None and "Starting worker" in self.log(), 60, "the task worker")
-        return self
-
-    def log(self):
-        return self.out.read_text() if self.out.exists() else ""
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-
-PURGE_TASK = "serving.tasks.send_purge"
-
-
-def task_statuses(database_url, task_path=PURGE_TASK):
-    """``{status: count}`` of the queued tasks of ``task_path`` in the site's database (SQLite file or
-    PostgreSQL), read directly: no Django in the test process."""
-    sql = "SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult WHERE task_path = %s GROUP BY status"
-    if database_url.startswith("sqlite:///"):
-        with contextlib.closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as db:
-            return dict(db.execute(sql.replace("%s", "?"), [task_path]).fetchall())
-    import psycopg
-
-    with psycopg.connect(database_url) as connection:
-        return dict(connection.execute(sql, [task_path]).fetchall())
-
-
 class RedisServer:
     """A Redis of our own on a free port, keeping nothing on disk."""
 
@@ -421,7 +374,7 @@ def copy_static(static_root):
     """collectstatic with production storage (hashed, compressed names), once per test session."""
     if not (static_root / "staticfiles.json").exists():
         env = production_env(static_root.parent, database_url="sqlite:///:memory:", static_root=static_root)
-        manage(env, "collectstatic", "--noinput", "-v0", timeout=600)  # minutes on a loaded 2-core machine
+        manage(env, "collectstatic", "--noinput", "-v0")
     return static_root
 
 

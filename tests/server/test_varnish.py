@@ -1,12 +1,11 @@
 """Varnish in front, on the real server (issue #14): deploy/varnish/default.vcl with Debian's
 varnishd and vmod xkey, before gunicorn with production settings and ``CACHE_PURGE_URLS`` pointing
-at it, and the task worker (``manage.py alerts_worker``) that sends the purges (issue #21).
+at it.
 
 Varnish keeps public pages (a second request is a hit); an edit saved by a separate process is
-visible through Varnish as soon as the worker has sent its purge, while a page not showing the
-edited brief stays a hit; a scheduled brief appears through Varnish at its second (``s-maxage``
-ends at the next scheduled change); the admin, preview links, writes and signed-in readers go to the
-app; readers never see the ``xkey`` header, and purges by key still find the pages.
+visible through Varnish at once (its purge reached Varnish) while a page not showing the edited
+brief stays a hit; a scheduled brief appears through Varnish at its second (``s-maxage`` ends at
+the next scheduled change); the admin, preview links, writes and signed-in readers go to the app.
 """
 
 import http.client
@@ -18,7 +17,7 @@ import pytest
 
 from tests.conftest import require_tool
 from tests.server.conftest import seeded_env
-from tests.server.harness import Gunicorn, TaskWorker, free_port, manage, task_statuses, wait_for
+from tests.server.harness import Gunicorn, free_port, manage
 from tests.server.varnish import Varnish, available, is_hit
 
 OLD_TITLE = "Militias resume attacks on US forces"
@@ -30,27 +29,20 @@ NOT_SHOWING = ["/issues/", "/experts/", "/experts/colleague-0/"]
 
 @pytest.fixture
 def site(tmp_path, static_root, database_url):
-    """The sample site served by gunicorn, behind Varnish; the worker purges Varnish after every edit."""
+    """The sample site served by gunicorn, behind Varnish; the app purges Varnish on every edit."""
     require_tool(available(), "varnishd with varnish-modules (vmod xkey) is needed for this test")
     varnish_port = free_port()
     env = seeded_env(tmp_path, database_url, static_root)
     env["CACHE_PURGE_URLS"] = f"http://127.0.0.1:{varnish_port}/"
     app = Gunicorn(env=env, tmp=tmp_path)
     varnish = Varnish(tmp_path, backend_port=app.port, port=varnish_port)
-    worker = TaskWorker(env, tmp_path)
     try:
         app.start()
         varnish.start()
-        worker.start()
         yield app, varnish
     finally:
-        worker.stop()
         varnish.stop()
         app.stop()
-
-
-def purges_sent(app):
-    return task_statuses(app.env["DATABASE_URL"]).get("SUCCESSFUL", 0)
 
 
 def brief_url(varnish, slug="brief-0"):
@@ -77,12 +69,9 @@ def test_an_edit_is_visible_through_varnish_at_once_and_other_pages_stay_cached(
     assert all(OLD_TITLE in before[url].body for url in showing)
     assert all(response.header("Age") is not None for response in before.values())
 
-    # A separate process (a shell, an import) retitles the brief; on commit it queues one purge, which
-    # the worker sends to Varnish.
-    sent = purges_sent(app)
+    # A separate process (a shell, an import) retitles the brief; its purge reaches Varnish on commit.
     retitle = f"b = Brief.objects.get(slug='brief-0'); b.title = {NEW_TITLE!r}; b.save()"
     manage(app.env, code=f"from briefs.models import Brief; {retitle}")
-    wait_for(lambda: purges_sent(app) > sent, 30, "the worker to send the edit's purge")
 
     after = {url: varnish.get(url) for url in showing}
     stale = [url for url, response in after.items() if OLD_TITLE in response.body or NEW_TITLE not in response.body]
@@ -113,20 +102,7 @@ def test_admin_previews_writes_and_signed_in_readers_go_to_the_app_static_files_
 
     hit_twice(varnish, "/")
     assert is_hit(varnish.get("/", headers={"Cookie": "_ga=GA1.1.123; csrftoken=x"}))  # cookies play no part
-
-
-def test_readers_never_see_the_tags_which_purges_by_key_still_find(site):
-    app, varnish = site
-    brief_pk = manage(app.env, code="from briefs.models import Brief; print(Brief.objects.get(slug='brief-0').pk)")
-    key = f"brief:{brief_pk.strip()}"
-    pages = [*SHOWING, brief_url(varnish), *NOT_SHOWING]
-    for url in pages:
-        assert app.get(url).header("xkey"), f"the premise: the app names {url}'s tags"
-        responses = [varnish.get(url), hit_twice(varnish, url), varnish.get(url, headers={"Accept-Encoding": "gzip"})]
-        assert [response.header("xkey") for response in responses] == [None] * 3, url
-    assert purge_from("127.0.0.1", varnish.port, key) == 200  # xkey indexed the pages by the header
-    dropped = [url for url in pages if not is_hit(varnish.get(url))]
-    assert sorted(dropped) == sorted([*SHOWING, brief_url(varnish)])
+    assert varnish.get("/").header("xkey") is None  # tags are for caches, not readers
 
 
 def purge_from(address, port, tags):

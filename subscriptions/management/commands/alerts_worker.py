@@ -1,8 +1,5 @@
 """``manage.py alerts_worker``: django-tasks-db's ``db_worker`` that first makes sure a sweep is queued.
 
-It runs every task of the "default" queue: the alerts' sweeps and sign-up emails, and the purges of
-the cache in front that edits queue (serving/tasks.py).
-
 The sweep re-enqueues itself after every run; a worker killed in the middle of one (SIGKILL, a
 power cut) leaves it "running" forever in the task table and the chain would stop, so every worker
 start queues one. Takes every ``db_worker`` option.
@@ -15,7 +12,7 @@ from subscriptions import tasks
 
 
 class Command(DbWorker):
-    help = "Run the background worker: email alerts and cache purges (db_worker, plus the alerts' sweep)."
+    help = "Run the background worker for email alerts (db_worker, plus the alerts' sweep)."
 
     def handle(self, *args, **options):
         tasks.schedule(at=timezone.now())
