@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from issues.dependencies import issue_chain
 from serving import bump, register_schedule
 from serving import tags as t
-from serving.dependencies import on_bulk_write, track
+from serving.dependencies import m2m_ends, on_bulk_write, track
 
 # A brief enters or leaves listings when one of these changes (or its issues, authors, quotes).
 LISTED_BY = ("status", "published_at", "expires_at", "type_id")
@@ -116,12 +116,10 @@ def brief_issue_changed(sender, instance, **kwargs):
 
 def authors_changed(sender, instance, action, pk_set, reverse, **kwargs):
     """Cards show their authors; an expert's page lists what they wrote."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
+    ends = m2m_ends(instance, action, pk_set, reverse, forward="authors", backward="authored_briefs")
+    if ends is None:
         return
-    if reverse:  # expert.authored_briefs
-        brief_ids, expert_ids = pk_set or set(instance.authored_briefs.values_list("pk", flat=True)), {instance.pk}
-    else:
-        brief_ids, expert_ids = {instance.pk}, pk_set or set(instance.authors.values_list("pk", flat=True))
+    brief_ids, expert_ids = ends
     bump({*t.items("brief", brief_ids), *t.listings("expert", expert_ids)})
 
 

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from issues.dependencies import issue_chain
 from serving import bump
 from serving import tags as t
-from serving.dependencies import on_bulk_write, track
+from serving.dependencies import m2m_ends, on_bulk_write, track
 
 
 def expert_changed(sender, instance, raw=False, **kwargs):
@@ -18,12 +18,10 @@ def expert_changed(sender, instance, raw=False, **kwargs):
 
 
 def expert_issues_changed(sender, instance, action, pk_set, reverse, **kwargs):
-    if action not in ("post_add", "post_remove", "pre_clear"):
+    ends = m2m_ends(instance, action, pk_set, reverse, forward="issues", backward="experts")
+    if ends is None:
         return
-    if reverse:  # issue.experts
-        expert_ids, issue_ids = pk_set or set(instance.experts.values_list("pk", flat=True)), {instance.pk}
-    else:
-        expert_ids, issue_ids = {instance.pk}, pk_set or set(instance.issues.values_list("pk", flat=True))
+    expert_ids, issue_ids = ends
     bump({*t.items("expert", expert_ids), *issue_chain(issue_ids)})  # ancestors list them too
 
 

@@ -41,6 +41,18 @@ def _edited(sender, instance, raw=False, **kwargs):
         bump({t.item(label, instance.pk), t.every(label)})
 
 
+def m2m_ends(instance, action, pk_set, reverse, *, forward, backward):
+    """For an ``m2m_changed`` signal: ``(ids on the model's side, ids on the related side)`` the
+    change touches, or ``None`` for the actions that move nothing (pre_add, post_clear...).
+    ``forward``/``backward`` name the relation from each side (``"authors"``, ``"authored_briefs"``);
+    a clear (no ``pk_set``) reads the rows it is about to remove."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return None
+    if reverse:
+        return pk_set or set(getattr(instance, backward).values_list("pk", flat=True)), {instance.pk}
+    return {instance.pk}, pk_set or set(getattr(instance, forward).values_list("pk", flat=True))
+
+
 def on_bulk_write(model, tags_of):
     _tags_of[model._meta.label_lower] = tags_of
 
